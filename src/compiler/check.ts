@@ -1,0 +1,1025 @@
+/**
+ * Check: types and levels. Walks a resolved spec, reports every type and level error it can find in one
+ * run, and emits the IR through `IrBuilder` as it goes, so what was checked is exactly what runs.
+ *
+ * User functions are checked per call, with the argument values bound to the parameters (they are
+ * inlined): a function is generic in levels, and an error inside one names the call that caused it.
+ * An expression that failed to check yields `null`; callers propagate it without reporting again, so one
+ * mistake gives one diagnostic.
+ */
+import { error, warning, type Diagnostic, type Label, type Span } from "../diagnostics/diagnostic.js";
+import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, RangeExpr, StateItem, TypeExpr, UnaryExpr, IndexExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
+import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
+import { didYouMean } from "./didYouMean.js";
+import { evaluateConstant } from "./evaluateConstant.js";
+import { LEVEL_RANK, isUniform, type Axis, type BinaryFn, type InputDecl, type IrModule, type Level, type OutputDecl, type ParamDecl, type Scalar, type StateDecl } from "./ir.js";
+import { IrBuilder, type Value } from "./lower.js";
+import { STD_ALIAS, type Scope } from "./resolve.js";
+
+type Checked = Value | null;
+
+interface CallFrame {
+  fn: FnItem;
+  callSpan: Span;
+  callFile: string;
+}
+
+interface Env {
+  scope: Scope;
+  /** Parameters of the function being inlined; null at the top level of a spec. */
+  locals: Map<string, Value> | null;
+  frames: CallFrame[];
+}
+
+const CONST: Level = { kind: "const" };
+const ROLLOUT: Level = { kind: "rollout" };
+
+export function check(scope: Scope): { module: IrModule | null; diagnostics: Diagnostic[] } {
+  return new Checker(scope).run();
+}
+
+class Checker {
+  private readonly b = new IrBuilder();
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly axes = new Map<string, Axis>();
+  private readonly inputLevels = new Map<string, { type: Scalar; level: Level }>();
+  private readonly usedInputs = new Set<string>();
+  private readonly memo = new Map<LetItem | OutputItem, Checked | "pending">();
+  private readonly calledFns = new Set<FnItem>();
+  private readonly top: Env;
+
+  constructor(private readonly scope: Scope) {
+    this.top = { scope, locals: null, frames: [] };
+  }
+
+  run(): { module: IrModule | null; diagnostics: Diagnostic[] } {
+    const scope = this.scope;
+    const inputs = this.declareInputs();
+    const params = this.declareParams();
+    const states = this.declareStates();
+
+    for (const item of scope.values.values()) if (item.kind === "Let") this.checkLet(item, this.top);
+
+    const outputs: OutputDecl[] = [];
+    const rewardItem = scope.outputs.get("reward");
+    if (!rewardItem) {
+      const at = scope.program.header?.span ?? { file: scope.file, start: 0, end: 0 };
+      this.diagnostics.push(
+        error("R0208", "this spec has no `reward`", at, "a spec must define `reward`", { help: "add a line such as `reward = if correct then 1.0 else 0.0`" }),
+      );
+    }
+    for (const item of scope.outputs.values()) {
+      const value = this.checkOutput(item, this.top);
+      if (value) outputs.push({ name: item.target.name, node: value.id });
+    }
+
+    const metrics: OutputDecl[] = [];
+    for (const item of scope.metrics.values()) {
+      const value = this.checkExpr(item.value, this.top);
+      if (!value) continue;
+      if (!isUniform(value.level)) {
+        this.levelError("R0205", `a metric is one number per batch, but this value is ${levelPhrase(value.level)}`, item.value, value.level, `reduce it over the batch, e.g. \`batch.mean(...)\``);
+        continue;
+      }
+      metrics.push({ name: item.name.name, node: this.toNumeric(value, item.value.span).id });
+    }
+
+    for (const item of scope.updates.values()) {
+      const state = states.find((s) => s.name === item.name.name);
+      if (!state) {
+        const known = states.map((s) => s.name);
+        this.diagnostics.push(error("R0211", `no state named \`${item.name.name}\``, item.name.span, "not declared with `state`", { help: hint(didYouMean(item.name.name, known)) ?? "declare it first: `state NAME : float = 0.0`" }));
+        continue;
+      }
+      const value = this.checkExpr(item.value, this.top);
+      if (!value) continue;
+      if (!isUniform(value.level)) {
+        this.levelError("R0211", `a state update is one value per batch, but this value is ${levelPhrase(value.level)}`, item.value, value.level, "reduce it over the batch, e.g. `batch.mean(...)`");
+        continue;
+      }
+      const converted = this.convertTo(value, state.type, item.value, `state \`${state.name}\``);
+      if (converted) state.update = converted.id;
+    }
+
+    this.checkUncalledFunctions();
+    for (const input of scope.values.values()) {
+      if (input.kind === "Input" && !this.usedInputs.has(input.name.name) && input.name.name !== scope.groupBy?.key.name) {
+        this.diagnostics.push(warning("W0301", `input \`${input.name.name}\` is never used`, input.name.span, "declared here", { help: "remove it, or use it in the reward" }));
+      }
+    }
+
+    const failed = this.diagnostics.some((d) => d.severity === "error");
+    const module: IrModule = {
+      name: scope.program.header?.name ?? "spec",
+      groupKey: scope.groupBy?.key.name ?? null,
+      axes: [...this.axes.values()],
+      inputs,
+      params,
+      states,
+      nodes: this.b.nodes,
+      spans: this.b.spans,
+      outputs,
+      metrics,
+    };
+    return { module: failed ? null : module, diagnostics: this.diagnostics };
+  }
+
+  // ---------------------------------------------------------------- declarations
+
+  private declareInputs(): InputDecl[] {
+    const decls: InputDecl[] = [];
+    for (const item of this.scope.values.values()) {
+      if (item.kind !== "Input") continue;
+      const type = scalarOf(item.type);
+      let level: Level = ROLLOUT;
+      let axis: string | null = null;
+      const shape = item.type.shape;
+      if (shape) {
+        axis = shape.kind === "ragged" ? shape.axis.name : `[${shape.width}]`;
+        const existing = this.axes.get(axis);
+        if (!existing) this.axes.set(axis, shape.kind === "ragged" ? { name: axis, kind: "ragged" } : { name: axis, kind: "fixed", width: shape.width });
+        if (shape.kind === "fixed" && shape.width < 1) this.diagnostics.push(error("R0209", "a fixed-width array needs at least one element", shape.span, "width 0"));
+        level = { kind: "element", axis };
+      }
+      const range = this.checkRange(item.range, type, item);
+      this.inputLevels.set(item.name.name, { type, level });
+      decls.push({ name: item.name.name, type, axis, range });
+    }
+    return decls;
+  }
+
+  private checkRange(range: RangeExpr | null, type: Scalar, item: InputItem | ParamItem): [number, number] | null {
+    if (!range) return null;
+    if (type === "bool") {
+      this.diagnostics.push(error("R0209", "a bool has no range", range.span, "remove this range"));
+      return null;
+    }
+    if (range.lo > range.hi) {
+      this.diagnostics.push(error("R0209", `empty range: ${range.loRaw} is greater than ${range.hiRaw}`, range.span, "lower bound first", { help: `write \`in ${range.hiRaw}..${range.loRaw}\`` }));
+      return null;
+    }
+    if (type === "i32" && (!Number.isInteger(range.lo) || !Number.isInteger(range.hi))) {
+      this.diagnostics.push(error("R0209", `the range of int ${item.kind === "Input" ? "input" : "param"} \`${item.name.name}\` has a fractional bound`, range.span, "int bounds must be whole numbers"));
+      return null;
+    }
+    return [range.lo, range.hi];
+  }
+
+  private declareParams(): ParamDecl[] {
+    const decls: ParamDecl[] = [];
+    for (const item of this.scope.values.values()) {
+      if (item.kind !== "Param") continue;
+      const type = scalarOf(item.type);
+      if (item.type.shape) {
+        this.diagnostics.push(error("R0201", "a param is a single value", item.type.span, "arrays are not allowed here"));
+        continue;
+      }
+      const range = this.checkRange(item.range, type, item);
+      const initial = this.constantValue(item.value, type, `param \`${item.name.name}\``);
+      if (initial === null) continue;
+      if (range && (initial < range[0] || initial > range[1])) {
+        this.diagnostics.push(
+          error("R0209", `the default of \`${item.name.name}\` lies outside its range`, item.value.span, `${formatNumber(initial)} is not in ${range[0]}..${range[1]}`),
+        );
+        continue;
+      }
+      decls.push({ name: item.name.name, type, default: initial, range });
+    }
+    return decls;
+  }
+
+  private declareStates(): StateDecl[] {
+    const decls: StateDecl[] = [];
+    for (const item of this.scope.values.values()) {
+      if (item.kind !== "State") continue;
+      const type = scalarOf(item.type);
+      if (item.type.shape) {
+        this.diagnostics.push(error("R0201", "a state variable is a single value", item.type.span, "arrays are not allowed here"));
+        continue;
+      }
+      const initial = this.constantValue(item.value, type, `state \`${item.name.name}\``);
+      if (initial !== null) decls.push({ name: item.name.name, type, initial, update: null });
+    }
+    return decls;
+  }
+
+  /** Checks an expression that must be a compile-time constant and returns its value in `type`. */
+  private constantValue(expr: Expr, type: Scalar, what: string): number | null {
+    const value = this.checkExpr(expr, this.top);
+    if (!value) return null;
+    if (value.level.kind !== "const") {
+      this.diagnostics.push(error("R0212", `the initial value of ${what} must be a constant`, expr.span, `this is ${levelPhrase(value.level)}`));
+      return null;
+    }
+    const converted = this.convertTo(value, type, expr, what);
+    return converted ? evaluateConstant(this.b.nodes, converted.id) : null;
+  }
+
+  // ---------------------------------------------------------------- items
+
+  private checkLet(item: LetItem, env: Env): Checked {
+    return this.memoized(item, item.name, () => this.checkExpr(item.value, { ...env, locals: null, frames: [] }));
+  }
+
+  private checkOutput(item: OutputItem, env: Env): Checked {
+    return this.memoized(item, item.target, () => {
+      const value = this.checkExpr(item.value, { ...env, locals: null, frames: [] });
+      if (!value) return null;
+      const name = item.target.name;
+      const maxLevel = name === "advantage" ? null : ROLLOUT;
+      if (maxLevel && LEVEL_RANK[value.level.kind] > LEVEL_RANK.rollout) {
+        this.levelError("R0205", `\`${name}\` is one value per rollout, but this value is ${levelPhrase(value.level)}`, item.value, value.level, `reduce it first, e.g. \`sum(...)\` or \`mean(...)\``);
+        return null;
+      }
+      if (name === "keep") {
+        if (value.type !== "bool") {
+          this.diagnostics.push(error("R0205", "`keep` is a bool per rollout", item.value.span, `this is ${typeName(value.type)}`, { help: "write a condition, e.g. `keep = group.std(reward, population) > 0.0`" }));
+          return null;
+        }
+        return value;
+      }
+      if (value.type === "bool") {
+        this.diagnostics.push(error("R0205", `\`${name}\` must be a number`, item.value.span, "this is a bool", { help: "convert it with `float(...)`" }));
+        return null;
+      }
+      return this.convert(value, "f32", item.value.span);
+    });
+  }
+
+  private memoized(item: LetItem | OutputItem, name: Ident, compute: () => Checked): Checked {
+    const cached = this.memo.get(item);
+    if (cached === "pending") {
+      this.diagnostics.push(error("R0106", `\`${name.name}\` is defined in terms of itself`, name.span, "this definition depends on its own value", { help: "a spec is a set of equations without cycles; use `state` to carry a value from one batch to the next" }));
+      this.memo.set(item, null);
+      return null;
+    }
+    if (cached !== undefined) return cached;
+    this.memo.set(item, "pending");
+    const value = compute();
+    this.memo.set(item, value);
+    return value;
+  }
+
+  private checkUncalledFunctions(): void {
+    for (const fn of this.scope.fns.values()) {
+      if (this.calledFns.has(fn)) continue;
+      // Check the body once with rollout-level arguments so mistakes show before the first call.
+      const locals = new Map<string, Value>();
+      for (const p of fn.params) {
+        const type = p.type ? scalarOf(p.type) : "f32";
+        locals.set(p.name.name, this.b.add({ op: "input", name: `<${p.name.name}>` }, type, ROLLOUT, [], p.span));
+      }
+      this.checkExpr(fn.body, { scope: this.scope, locals, frames: [] });
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private checkExpr(e: Expr, env: Env): Checked {
+    switch (e.kind) {
+      case "Number":
+        if (e.isInt && (e.value > 2147483647 || e.value < -2147483648)) {
+          this.report(env, error("R0003", `${e.raw} does not fit in an int (32 bits)`, e.span, "too large", { help: `write it as a float: \`${e.raw}.0\`` }));
+          return null;
+        }
+        return this.b.constant(e.value, e.isInt ? "i32" : "f32", e.span);
+      case "Bool":
+        return this.b.constant(e.value ? 1 : 0, "bool", e.span);
+      case "Name":
+        return this.checkName(e, env);
+      case "Call":
+        return this.checkCall(e, env);
+      case "Unary":
+        return this.checkUnary(e, env);
+      case "Binary":
+        return this.checkBinary(e, env);
+      case "If": {
+        const cond = this.checkExpr(e.cond, env);
+        const then = this.checkExpr(e.then, env);
+        const other = this.checkExpr(e.else, env);
+        if (cond && cond.type !== "bool") {
+          this.report(env, error("R0206", "the condition of an `if` must be a bool", e.cond.span, `this is ${typeName(cond.type)}`, { help: compareHint(e.cond) }));
+          return null;
+        }
+        if (!cond || !then || !other) return null;
+        return this.select(cond, then, other, e.then, e.else, e.span, env);
+      }
+      case "Match":
+        return this.checkMatch(e, env);
+      case "Index":
+        return this.checkIndex(e, e.target, e.index, env, e.span);
+    }
+  }
+
+  private checkName(e: NameExpr, env: Env): Checked {
+    const name = e.name.name;
+    if (e.namespace) {
+      this.report(env, error("R0201", `\`${e.namespace.name}.${name}\` is a function`, e.span, "call it with arguments in parentheses"));
+      return null;
+    }
+    const local = env.locals?.get(name);
+    if (local) return local;
+    const item = env.scope.values.get(name);
+    if (item && env.scope === this.scope && !env.locals) {
+      switch (item.kind) {
+        case "Input": {
+          this.usedInputs.add(name);
+          const { type, level } = this.inputLevels.get(name)!;
+          return this.b.add({ op: "input", name }, type, level, [], e.span);
+        }
+        case "Param": {
+          const type = scalarOf(item.type);
+          return this.b.add({ op: "param", name }, type, { kind: "param" }, [], e.span);
+        }
+        case "State":
+          return this.b.add({ op: "state", name }, scalarOf(item.type), { kind: "batch" }, [], e.span);
+        case "Let":
+          return this.checkLet(item, env);
+      }
+    }
+    const output = env.scope.outputs.get(name as "reward");
+    if (output && env.scope === this.scope && !env.locals) return this.checkOutput(output, env);
+    const constant = CONSTANTS.get(name);
+    if (constant !== undefined) return this.b.constant(constant, "f32", e.span);
+
+    if (env.locals && (item || output)) {
+      this.report(env, error("R0101", `functions see only their parameters and constants, not \`${name}\``, e.name.span, "defined outside this function", { help: `pass it as an argument` }));
+      return null;
+    }
+    if (name in STD_CONVENTIONS) {
+      this.report(env, error("R0101", `\`${name}\` names a convention of \`var\` and \`std\``, e.name.span, "only valid as their convention argument", { help: `e.g. \`group.std(x, ${name})\`` }));
+      return null;
+    }
+    if (name === this.scope.groupBy?.key.name) {
+      this.report(env, error("R0101", `the group key \`${name}\` is not a value`, e.name.span, "only identifies groups", { help: `declare it as an input, e.g. \`input ${name} : int\`, to use it in expressions` }));
+      return null;
+    }
+    const candidates = [...(env.locals?.keys() ?? []), ...CONSTANTS.keys()];
+    if (!env.locals) candidates.push(...env.scope.values.keys(), ...env.scope.outputs.keys());
+    this.report(env, error("R0101", `cannot find \`${name}\``, e.name.span, "not defined", { help: hint(didYouMean(name, candidates)) }));
+    return null;
+  }
+
+  private checkUnary(e: UnaryExpr, env: Env): Checked {
+    const operand = this.checkExpr(e.operand, env);
+    if (!operand) return null;
+    if (e.op === "not") {
+      if (operand.type !== "bool") {
+        this.report(env, error("R0201", "`not` needs a bool", e.operand.span, `this is ${typeName(operand.type)}`));
+        return null;
+      }
+      return this.b.add({ op: "unary", fn: "not" }, "bool", operand.level, [operand.id], e.span);
+    }
+    if (operand.type === "bool") {
+      this.report(env, error("R0201", "cannot negate a bool", e.operand.span, "this is a bool", { help: "use `not`, or convert with `float(...)`" }));
+      return null;
+    }
+    return this.b.add({ op: "unary", fn: "neg" }, operand.type, operand.level, [operand.id], e.span);
+  }
+
+  private checkBinary(e: BinaryExpr, env: Env): Checked {
+    const left = this.checkExpr(e.left, env);
+    const right = this.checkExpr(e.right, env);
+    if (!left || !right) return null;
+    const level = this.join([left, right], [e.left, e.right], env);
+    if (!level) return null;
+    const op = BINARY_FNS[e.op];
+    if (e.op === "and" || e.op === "or") {
+      if (!this.expectType(left, "bool", e.left, `\`${e.op}\` needs bools`, env) || !this.expectType(right, "bool", e.right, `\`${e.op}\` needs bools`, env)) return null;
+      return this.b.add({ op: "binary", fn: op }, "bool", level, [left.id, right.id], e.span);
+    }
+    const isComparison = ["==", "!=", "<", "<=", ">", ">="].includes(e.op);
+    if (isComparison && left.type === "bool" && right.type === "bool" && (e.op === "==" || e.op === "!=")) {
+      return this.b.add({ op: "binary", fn: op }, "bool", level, [left.id, right.id], e.span);
+    }
+    for (const [side, expr] of [[left, e.left], [right, e.right]] as const) {
+      if (side.type === "bool") {
+        this.report(env, error("R0201", `\`${e.op}\` needs numbers, found a bool`, expr.span, "this is a bool", { help: `convert it with \`float(${exprText(expr)})\`` }));
+        return null;
+      }
+    }
+    const operandType: Scalar = e.op === "/" || e.op === "**" || left.type === "f32" || right.type === "f32" ? "f32" : "i32";
+    const a = this.convert(left, operandType, e.left.span);
+    const c = this.convert(right, operandType, e.right.span);
+    return this.b.add({ op: "binary", fn: op }, isComparison ? "bool" : operandType, level, [a.id, c.id], e.span);
+  }
+
+  private select(cond: Value, then: Value, other: Value, thenExpr: Expr, elseExpr: Expr, span: Span, env: Env): Checked {
+    const type = this.unify(then, other, thenExpr, elseExpr, env);
+    if (!type) return null;
+    const level = this.join([cond, then, other], [thenExpr, thenExpr, elseExpr], env);
+    if (!level) return null;
+    const a = this.convert(then, type, thenExpr.span);
+    const c = this.convert(other, type, elseExpr.span);
+    return this.b.add({ op: "select" }, type, level, [cond.id, a.id, c.id], span);
+  }
+
+  private unify(a: Value, c: Value, aExpr: Expr, cExpr: Expr, env: Env): Scalar | null {
+    if (a.type === c.type) return a.type;
+    if (a.type !== "bool" && c.type !== "bool") return "f32";
+    this.report(env, {
+      severity: "error",
+      code: "R0201",
+      message: `the branches have different types: ${typeName(a.type)} and ${typeName(c.type)}`,
+      labels: [
+        { span: aExpr.span, message: `this is ${typeName(a.type)}`, primary: true },
+        { span: cExpr.span, message: `this is ${typeName(c.type)}`, primary: false },
+      ],
+      notes: [],
+      help: "convert one of them, e.g. with `float(...)`",
+    });
+    return null;
+  }
+
+  private checkMatch(e: MatchExpr, env: Env): Checked {
+    const scrutinees = e.scrutinees.map((s) => this.checkExpr(s, env));
+    const arms = e.arms.map((arm) => this.checkExpr(arm.body, env));
+    if (scrutinees.some((s) => !s) || arms.some((a) => !a)) return null;
+    const values = scrutinees as Value[];
+    let ok = true;
+    for (const [i, s] of values.entries()) {
+      if (s.type === "f32") {
+        this.report(env, error("R0201", "a case table matches bools and ints, not floats", e.scrutinees[i]!.span, "this is a float", { help: "compare first, e.g. `match (x > 0.5, ...)`" }));
+        ok = false;
+      }
+    }
+    for (const arm of e.arms) {
+      if (arm.patterns.length !== values.length) {
+        this.report(env, error("R0207", `this arm has ${arm.patterns.length} pattern${arm.patterns.length === 1 ? "" : "s"} but the table matches ${values.length} value${values.length === 1 ? "" : "s"}`, arm.span, "wrong number of patterns"));
+        ok = false;
+        continue;
+      }
+      for (const [i, p] of arm.patterns.entries()) {
+        const want = values[i]!.type;
+        if ((p.kind === "PBool" && want !== "bool") || (p.kind === "PInt" && want !== "i32")) {
+          this.report(env, error("R0201", `pattern does not fit a ${typeName(want)}`, p.span, `expected ${want === "bool" ? "`true`, `false`" : "an int"} or \`_\``));
+          ok = false;
+        }
+      }
+    }
+    if (!ok) return null;
+    const coverage = matchCoverage(e, values);
+    if (coverage.missing) {
+      this.report(env, error("R0207", "this case table does not cover every case", e.span, `(${coverage.missing.join(", ")}) is not covered`, { help: "add an arm for it, or a last arm of wildcards `| _, ... => ...`" }));
+      return null;
+    }
+    for (const i of coverage.unreachable) {
+      this.diagnostics.push(warning("W0302", "this arm can never be chosen", e.arms[i]!.span, "earlier arms cover every case it matches"));
+    }
+    const bodies = arms as Value[];
+    // Arms in order: the last arm is the fallback; each earlier arm guards with its patterns.
+    let result: Value = bodies[bodies.length - 1]!;
+    let resultExpr: Expr = e.arms[e.arms.length - 1]!.body;
+    for (let a = e.arms.length - 2; a >= 0; a--) {
+      const arm = e.arms[a]!;
+      let cond: Value = this.b.constant(1, "bool");
+      for (const [i, p] of arm.patterns.entries()) {
+        if (p.kind === "PWild") continue;
+        const s = values[i]!;
+        const lit = this.b.constant(p.kind === "PBool" ? (p.value ? 1 : 0) : p.value, s.type, p.span);
+        const test = this.b.add({ op: "binary", fn: "eq" }, "bool", s.level, [s.id, lit.id], p.span);
+        cond = cond.level.kind === "const" ? test : this.b.add({ op: "binary", fn: "and" }, "bool", this.maxLevel(cond.level, test.level), [cond.id, test.id], arm.span);
+      }
+      const next = this.select(cond, bodies[a]!, result, arm.body, resultExpr, e.span, env);
+      if (!next) return null;
+      result = next;
+      resultExpr = arm.body;
+    }
+    return result;
+  }
+
+  private checkIndex(e: Expr, targetExpr: Expr, indexExpr: Expr, env: Env, span: Span): Checked {
+    const target = this.checkExpr(targetExpr, env);
+    const index = this.checkExpr(indexExpr, env);
+    if (!target || !index) return null;
+    if (target.level.kind !== "element") {
+      this.report(env, error("R0203", "only arrays can be indexed", targetExpr.span, `this is ${levelPhrase(target.level)}`));
+      return null;
+    }
+    if (index.type !== "i32") {
+      this.report(env, error("R0201", "an index must be an int", indexExpr.span, `this is ${typeName(index.type)}`));
+      return null;
+    }
+    if (LEVEL_RANK[index.level.kind] > LEVEL_RANK.rollout) {
+      this.report(env, error("R0203", "an index is one value per rollout", indexExpr.span, `this is ${levelPhrase(index.level)}`));
+      return null;
+    }
+    const axis = this.axes.get(target.level.axis);
+    if (axis?.kind === "fixed" && index.level.kind === "const") {
+      const i = evaluateConstant(this.b.nodes, index.id);
+      if (i < 0 || i >= axis.width!) {
+        this.report(env, error("R0202", `index ${i} is out of bounds for a vector of ${axis.width}`, indexExpr.span, `valid indices are 0..${axis.width! - 1}`));
+        return null;
+      }
+    }
+    void e;
+    return this.b.add({ op: "axis_at", axis: target.level.axis }, target.type, ROLLOUT, [target.id, index.id], span);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private checkCall(e: CallExpr, env: Env): Checked {
+    const ns = e.callee.namespace?.name ?? null;
+    const name = e.callee.name.name;
+    if (ns === null) {
+      if (CASTS.has(name)) return this.checkCast(e, name, env);
+      const fn = env.scope.fns.get(name);
+      if (fn) return this.inline(fn, env.scope, e, env);
+      const structured = STRUCTURED_BUILTINS.get(name);
+      const elementwise = ELEMENTWISE_BY_NAME.get(name);
+      if (structured && (!elementwise || e.args.length === 1)) return this.checkStructured(e, name, structured, env);
+      if (elementwise) return this.checkElementwise(e, elementwise, env);
+      const known = [...env.scope.fns.keys(), ...ELEMENTWISE_BY_NAME.keys(), ...[...STRUCTURED_BUILTINS.keys()].filter((k) => !k.includes(".")), ...CASTS];
+      this.report(env, error("R0103", `cannot find function \`${name}\``, e.callee.span, "not a built-in or a function of this file", { help: hint(didYouMean(name, known)) }));
+      return null;
+    }
+    if (ns === "group" || ns === "batch") {
+      const full = `${ns}.${name}`;
+      const structured = STRUCTURED_BUILTINS.get(full);
+      if (!structured) {
+        const known = [...STRUCTURED_BUILTINS.keys()].filter((k) => k.startsWith(ns + "."));
+        this.report(env, error("R0103", `\`${ns}\` has no function \`${name}\``, e.callee.span, "unknown", { help: hint(didYouMean(full, known)) ?? `available: ${known.join(", ")}` }));
+        return null;
+      }
+      return this.checkStructured(e, full, structured, env);
+    }
+    const target = env.scope.imports.get(ns);
+    if (!target) {
+      const aliases = [...env.scope.imports.keys(), "group", "batch"];
+      this.report(env, error("R0101", `cannot find \`${ns}\``, e.callee.namespace!.span, "not an import", { help: hint(didYouMean(ns, aliases)) ?? (ns === STD_ALIAS ? undefined : `import a file with \`import "file.reward" as ${ns}\``) }));
+      return null;
+    }
+    const fn = target.fns.get(name);
+    if (!fn) {
+      this.report(env, error("R0103", `\`${ns}\` has no function \`${name}\``, e.callee.name.span, "unknown", { help: hint(didYouMean(name, [...target.fns.keys()])) }));
+      return null;
+    }
+    return this.inline(fn, target, e, env);
+  }
+
+  private checkCast(e: CallExpr, name: string, env: Env): Checked {
+    if (!this.arity(e, 1, 1, env) || !this.noNamed(e, [], env)) return null;
+    const arg = this.checkExpr(e.args[0]!, env);
+    if (!arg) return null;
+    const to: Scalar = name === "float" ? "f32" : name === "int" ? "i32" : "bool";
+    return this.convert(arg, to, e.span);
+  }
+
+  private checkElementwise(e: CallExpr, def: ElementwiseBuiltin, env: Env): Checked {
+    if (!this.arity(e, def.params.length, def.params.length, env) || !this.noNamed(e, [], env)) return null;
+    const args = e.args.map((a) => this.checkExpr(a, env));
+    if (args.some((a) => !a)) return null;
+    const values = args as Value[];
+    for (const [i, v] of values.entries()) {
+      if (v.type === "bool" && def.params[i] !== "bool") {
+        this.report(env, error("R0202", `\`${def.name}\` needs a number here, found a bool`, e.args[i]!.span, "this is a bool", { help: `convert it with \`float(${exprText(e.args[i]!)})\`` }));
+        return null;
+      }
+    }
+    const level = this.join(values, e.args, env);
+    if (!level) return null;
+    const numType: Scalar = values.some((v, i) => def.params[i] === "num" && v.type === "f32") ? "f32" : "i32";
+    const converted = values.map((v, i) => this.convert(v, def.params[i] === "float" ? "f32" : def.params[i] === "bool" ? "bool" : numType, e.args[i]!.span).id);
+    const result: Scalar = def.result === "float" ? "f32" : def.result === "bool" ? "bool" : numType;
+    return this.b.add({ op: "math", fn: def.name }, result, level, converted, e.span);
+  }
+
+  private checkStructured(e: CallExpr, name: string, def: StructuredBuiltin, env: Env): Checked {
+    const wantsConvention = "convention" in def && def.convention;
+    const acceptsWhere = def.kind === "group_reduce" || def.kind === "batch_reduce" || (def.kind === "axis_reduce" && def.where);
+    if (!this.noNamed(e, acceptsWhere ? ["where"] : [], env)) return null;
+    const positional = def.kind === "group_size" || def.kind === "batch_size" ? 0 : def.kind === "axis_shift" || def.kind === "axis_at" ? 2 : 1;
+    const optional = def.kind === "axis_scan" && def.discount ? 1 : 0;
+    const extra = wantsConvention ? 1 : 0;
+    if (wantsConvention && e.args.length === positional) {
+      this.report(env, error("R0104", `\`${name}\` needs a convention: \`unbiased\` (divide by n-1) or \`population\` (divide by n)`, e.span, "convention missing", { help: `write \`${name}(${e.args.map(exprText).join(", ")}, unbiased)\` or \`${name}(${e.args.map(exprText).join(", ")}, population)\`` }));
+      return null;
+    }
+    if (!this.arity(e, positional + extra, positional + extra + optional, env)) return null;
+    let ddof = 0;
+    if (wantsConvention) {
+      const conv = e.args[positional]!;
+      const word = conv.kind === "Name" && !conv.namespace ? conv.name.name : null;
+      if (word === null || !(word in STD_CONVENTIONS)) {
+        this.report(env, error("R0202", `the convention of \`${name}\` must be \`unbiased\` or \`population\``, conv.span, "not a convention"));
+        return null;
+      }
+      ddof = STD_CONVENTIONS[word]!;
+    }
+    const args = e.args.slice(0, positional).map((a) => this.checkExpr(a, env));
+    const discountExpr = optional ? e.args[positional] : undefined;
+    const discount = discountExpr ? this.checkExpr(discountExpr, env) : this.b.constant(1, "f32");
+    const whereArg = e.named.find((n) => n.name.name === "where");
+    const where = whereArg ? this.checkExpr(whereArg.value, env) : null;
+    if (args.some((a) => !a) || !discount || (whereArg && !where)) return null;
+    const x = args[0] as Value | undefined;
+    const xExpr = e.args[0];
+
+    switch (def.kind) {
+      case "axis_reduce": {
+        if (!this.needElement(x!, xExpr!, name, env)) return null;
+        const axis = (x!.level as { axis: string }).axis;
+        const input = this.reductionInput(def.fn, x!, xExpr!, name, env);
+        if (!input) return null;
+        const mask = where ? this.checkMask(where, whereArg!, x!.level, env) : null;
+        if (where && !mask) return null;
+        const masked = mask !== null;
+        return this.b.add({ op: "axis_reduce", fn: def.fn, axis, ddof, masked }, reductionType(def.fn, input.type), ROLLOUT, masked ? [input.id, mask!.id] : [input.id], e.span);
+      }
+      case "axis_scan": {
+        if (!this.needElement(x!, xExpr!, name, env) || !this.needNumber(x!, xExpr!, name, env)) return null;
+        const axis = (x!.level as { axis: string }).axis;
+        const xs = this.convert(x!, "f32", xExpr!.span);
+        if (def.fn === "prefix_min" || def.fn === "suffix_min" || def.fn === "prefix_max" || def.fn === "suffix_max") {
+          return this.b.add({ op: "axis_scan", fn: def.fn, axis }, x!.type, x!.level, [x!.id], e.span);
+        }
+        if (def.fn === "softmax") return this.b.add({ op: "axis_scan", fn: def.fn, axis }, "f32", x!.level, [xs.id], e.span);
+        if (!this.needAtMost(discount, discountExpr, ROLLOUT, "a discount", env) || !this.needNumber(discount, discountExpr ?? e, name, env)) return null;
+        const gamma = this.convert(discount, "f32", discountExpr?.span ?? e.span);
+        return this.b.add({ op: "axis_scan", fn: def.fn, axis }, "f32", x!.level, [xs.id, gamma.id], e.span);
+      }
+      case "axis_shift": {
+        const fallback = args[1]!;
+        if (!this.needElement(x!, xExpr!, name, env) || !this.needAtMost(fallback, e.args[1], ROLLOUT, "the fallback", env)) return null;
+        const type = this.unify(x!, fallback, xExpr!, e.args[1]!, env);
+        if (!type) return null;
+        const axis = (x!.level as { axis: string }).axis;
+        return this.b.add({ op: "axis_shift", dir: def.dir, axis }, type, x!.level, [this.convert(x!, type, xExpr!.span).id, this.convert(fallback, type, e.args[1]!.span).id], e.span);
+      }
+      case "axis_index": {
+        if (!this.needElement(x!, xExpr!, name, env)) return null;
+        const axis = (x!.level as { axis: string }).axis;
+        return this.b.add({ op: "axis_index", axis }, "i32", x!.level, [], e.span);
+      }
+      case "axis_at":
+        return this.checkIndex(e, e.args[0]!, e.args[1]!, env, e.span);
+      case "batch_size":
+        return this.b.add({ op: "batch_size" }, "i32", { kind: "batch" }, [], e.span);
+      case "group_size":
+        if (!this.needGroups(e, name, env)) return null;
+        return this.b.add({ op: "group_size" }, "i32", { kind: "group" }, [], e.span);
+      case "group_reduce":
+      case "group_map": {
+        if (!this.needGroups(e, name, env)) return null;
+        if (LEVEL_RANK[x!.level.kind] > LEVEL_RANK.rollout) {
+          const axis = (x!.level as { axis: string }).axis;
+          this.report(env, error("R0203", `\`${name}\` needs a rollout-level value, found ${levelArticle(x!.level)} one`, xExpr!.span, `${describe(xExpr!)} is ${levelPhrase(x!.level)}; reduce it first, e.g. \`mean(${exprText(xExpr!)})\``, { notes: [`\`${axis}\` is a ragged axis: each rollout has its own array`] }));
+          return null;
+        }
+        if (def.kind === "group_map") {
+          if (def.fn === "count_eq" || def.fn === "rank") {
+            if (def.fn === "rank" && !this.needNumber(x!, xExpr!, name, env)) return null;
+            return this.b.add({ op: "group_map", fn: def.fn, ddof }, "i32", ROLLOUT, [x!.id], e.span);
+          }
+          if (!this.needNumber(x!, xExpr!, name, env)) return null;
+          return this.b.add({ op: "group_map", fn: def.fn, ddof }, "f32", ROLLOUT, [this.convert(x!, "f32", xExpr!.span).id], e.span);
+        }
+        const input = this.reductionInput(def.fn, x!, xExpr!, name, env);
+        if (!input) return null;
+        const mask = where ? this.checkMask(where, whereArg!, ROLLOUT, env) : null;
+        if (where && !mask) return null;
+        const masked = mask !== null;
+        return this.b.add({ op: "group_reduce", fn: def.fn, ddof, masked }, reductionType(def.fn, input.type), { kind: "group" }, masked ? [input.id, mask!.id] : [input.id], e.span);
+      }
+      case "batch_reduce": {
+        const input = this.reductionInput(def.fn, x!, xExpr!, name, env);
+        if (!input) return null;
+        const mask = where ? this.checkMask(where, whereArg!, x!.level, env) : null;
+        if (where && !mask) return null;
+        const masked = mask !== null;
+        return this.b.add({ op: "batch_reduce", fn: def.fn, ddof, masked }, reductionType(def.fn, input.type), { kind: "batch" }, masked ? [input.id, mask!.id] : [input.id], e.span);
+      }
+    }
+  }
+
+  /** The value a reduction consumes, converted to the type the reduction works in. */
+  private reductionInput(fn: string, x: Value, xExpr: Expr, name: string, env: Env): Checked {
+    if (fn === "count" || fn === "any" || fn === "all" || fn === "first_index") {
+      if (x.type !== "bool") {
+        this.report(env, error("R0202", `\`${name}\` counts or tests bools, found ${typeName(x.type)}`, xExpr.span, `this is ${typeName(x.type)}`, { help: `write a condition, e.g. \`${name}(${exprText(xExpr)} > 0)\`` }));
+        return null;
+      }
+      return x;
+    }
+    if (fn === "len" || fn === "first" || fn === "last") return x;
+    if (fn === "sum") return x.type === "bool" ? this.convert(x, "i32", xExpr.span) : x;
+    if (x.type === "bool" && fn !== "mean") {
+      this.report(env, error("R0202", `\`${name}\` needs numbers, found a bool`, xExpr.span, "this is a bool", { help: `convert it with \`float(${exprText(xExpr)})\`` }));
+      return null;
+    }
+    return fn === "min" || fn === "max" || fn === "argmax" || fn === "argmin" ? x : this.convert(x, "f32", xExpr.span);
+  }
+
+  private checkMask(mask: Value, arg: NamedArg, maxLevel: Level, env: Env): Checked {
+    if (mask.type !== "bool") {
+      this.report(env, error("R0202", "`where:` takes a bool", arg.value.span, `this is ${typeName(mask.type)}`, { help: compareHint(arg.value) }));
+      return null;
+    }
+    if (LEVEL_RANK[mask.level.kind] > LEVEL_RANK[maxLevel.kind] || (mask.level.kind === "element" && maxLevel.kind === "element" && mask.level.axis !== maxLevel.axis)) {
+      this.report(env, error("R0203", `the mask is ${levelPhrase(mask.level)}, finer than the values it selects (${levelPhrase(maxLevel)})`, arg.value.span, "mask at the wrong level"));
+      return null;
+    }
+    return mask;
+  }
+
+  private inline(fn: FnItem, fnScope: Scope, e: CallExpr, env: Env): Checked {
+    if (env.frames.some((f) => f.fn === fn)) {
+      this.report(env, error("R0106", `\`${fn.name.name}\` calls itself`, e.span, "recursive call", { notes: ["functions are inlined into the kernels, so they cannot recurse"] }));
+      return null;
+    }
+    this.calledFns.add(fn);
+    const named = new Map(e.named.map((n) => [n.name.name, n]));
+    for (const n of e.named) {
+      if (!fn.params.some((p) => p.name.name === n.name.name)) {
+        this.report(env, error("R0108", `\`${fn.name.name}\` has no parameter \`${n.name.name}\``, n.name.span, "unknown parameter", { help: hint(didYouMean(n.name.name, fn.params.map((p) => p.name.name))) }));
+        return null;
+      }
+    }
+    const given = e.args.length + e.named.length;
+    if (given !== fn.params.length || e.args.length > fn.params.length) {
+      this.report(env, error("R0104", `\`${fn.name.name}\` takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}, ${given} given`, e.span, `expected ${fn.params.length}`, { labels: [{ span: e.span, message: `expected ${fn.params.length}`, primary: true }, { span: fn.name.span, message: "defined here", primary: false }] }));
+      return null;
+    }
+    const locals = new Map<string, Value>();
+    for (const [i, p] of fn.params.entries()) {
+      const argExpr = i < e.args.length ? e.args[i] : named.get(p.name.name)?.value;
+      if (!argExpr) {
+        this.report(env, error("R0104", `missing argument \`${p.name.name}\` of \`${fn.name.name}\``, e.span, "not given"));
+        return null;
+      }
+      const arg = this.checkExpr(argExpr, env);
+      if (!arg) return null;
+      if (p.type) {
+        const want = scalarOf(p.type);
+        if (arg.type !== want && !(arg.type === "i32" && want === "f32")) {
+          this.report(env, {
+            ...error("R0202", `argument \`${p.name.name}\` of \`${fn.name.name}\` is ${typeName(want)}, found ${typeName(arg.type)}`, argExpr.span, `this is ${typeName(arg.type)}`),
+            labels: [
+              { span: argExpr.span, message: `this is ${typeName(arg.type)}`, primary: true },
+              { span: p.span, message: "parameter declared here", primary: false },
+            ],
+            help: arg.type === "bool" ? `convert it with \`float(${exprText(argExpr)})\`` : undefined,
+          });
+          return null;
+        }
+        locals.set(p.name.name, this.convert(arg, want, argExpr.span));
+      } else locals.set(p.name.name, arg);
+    }
+    return this.checkExpr(fn.body, { scope: fnScope, locals, frames: [...env.frames, { fn, callSpan: e.span, callFile: env.scope.file }] });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Reports a diagnostic; inside an inlined function the call sites are added, innermost first. */
+  private report(env: Env, d: Diagnostic): void {
+    if (env.frames.length > 0) {
+      const callLabels: Label[] = [...env.frames].reverse().map((f) => ({ span: f.callSpan, message: `in this call to \`${f.fn.name.name}\``, primary: false }));
+      // Errors inside a library the user did not write are shown at the user's call.
+      const userFrame = env.frames[0]!;
+      if (d.labels[0] && d.labels[0].span.file !== this.scope.file) {
+        d.labels = [{ span: userFrame.callSpan, message: `this call to \`${userFrame.fn.name.name}\` fails: ${d.labels[0].message}`, primary: true }, ...d.labels.map((l) => ({ ...l, primary: false })), ...callLabels.slice(0, -1)];
+      } else d.labels.push(...callLabels);
+    }
+    this.diagnostics.push(d);
+  }
+
+  private levelError(code: string, message: string, expr: Expr, level: Level, help: string): void {
+    this.diagnostics.push(error(code, message, expr.span, `${describe(expr)} is ${levelPhrase(level)}`, { help }));
+  }
+
+  private arity(e: CallExpr, min: number, max: number, env: Env): boolean {
+    const n = e.args.length;
+    if (n >= min && n <= max) return true;
+    const name = e.callee.namespace ? `${e.callee.namespace.name}.${e.callee.name.name}` : e.callee.name.name;
+    const expected = min === max ? `${min}` : `${min} to ${max}`;
+    this.report(env, error("R0104", `\`${name}\` takes ${expected} argument${max === 1 ? "" : "s"}, ${n} given`, e.span, `expected ${expected}`));
+    return false;
+  }
+
+  private noNamed(e: CallExpr, allowed: string[], env: Env): boolean {
+    for (const n of e.named) {
+      if (!allowed.includes(n.name.name)) {
+        this.report(env, error("R0108", `unknown named argument \`${n.name.name}\``, n.name.span, allowed.length ? `only ${allowed.map((a) => `\`${a}:\``).join(", ")} is accepted here` : "this function takes no named arguments"));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private needElement(x: Value, expr: Expr, name: string, env: Env): boolean {
+    if (x.level.kind === "element") return true;
+    const alt = STRUCTURED_BUILTINS.has(`group.${name}`) ? ` To reduce over the group, use \`group.${name}(${exprText(expr)})\`.` : "";
+    this.report(env, error("R0203", `\`${name}\` works along a ragged array, but ${describe(expr)} is ${levelPhrase(x.level)}`, expr.span, `this is ${levelPhrase(x.level)}`, { help: `pass an array input such as \`float[tokens]\`.${alt}` }));
+    return false;
+  }
+
+  private needNumber(x: Value, expr: Expr, name: string, env: Env): boolean {
+    if (x.type !== "bool") return true;
+    this.report(env, error("R0202", `\`${name}\` needs numbers, found a bool`, expr.span, "this is a bool", { help: `convert it with \`float(${exprText(expr)})\`` }));
+    return false;
+  }
+
+  private needAtMost(x: Value, expr: Expr | undefined, max: Level, what: string, env: Env): boolean {
+    if (LEVEL_RANK[x.level.kind] <= LEVEL_RANK[max.kind]) return true;
+    this.report(env, error("R0203", `${what} must be one value per rollout at most`, expr?.span ?? { file: this.scope.file, start: 0, end: 0 }, `this is ${levelPhrase(x.level)}`));
+    return false;
+  }
+
+  private needGroups(e: CallExpr, name: string, env: Env): boolean {
+    if (this.scope.groupBy) return true;
+    this.report(env, error("R0210", `\`${name}\` needs groups, but this spec has no \`group by\``, e.callee.span, "group reduction", { help: "add `group by <input>` naming the field that identifies the prompt" }));
+    return false;
+  }
+
+  private expectType(v: Value, type: Scalar, expr: Expr, message: string, env: Env): boolean {
+    if (v.type === type) return true;
+    this.report(env, error("R0201", message, expr.span, `this is ${typeName(v.type)}`, { help: type === "bool" ? compareHint(expr) : undefined }));
+    return false;
+  }
+
+  private maxLevel(a: Level, b: Level): Level {
+    return LEVEL_RANK[a.kind] >= LEVEL_RANK[b.kind] ? a : b;
+  }
+
+  /** The level of an element-wise combination: the finest argument level; two different axes are an error. */
+  private join(values: Value[], exprs: Expr[], env: Env): Level | null {
+    let level: Level = CONST;
+    let from: Expr | undefined;
+    for (const [i, v] of values.entries()) {
+      if (level.kind === "element" && v.level.kind === "element" && level.axis !== v.level.axis) {
+        this.report(env, {
+          severity: "error",
+          code: "R0204",
+          message: `cannot combine values along different axes: \`${level.axis}\` and \`${v.level.axis}\``,
+          labels: [
+            { span: exprs[i]!.span, message: `this is ${levelPhrase(v.level)}`, primary: true },
+            { span: from!.span, message: `this is ${levelPhrase(level)}`, primary: false },
+          ],
+          notes: ["each ragged axis has its own lengths per rollout"],
+          help: "reduce one of them to a per-rollout value first, e.g. with `sum(...)` or `last(...)`",
+        });
+        return null;
+      }
+      if (LEVEL_RANK[v.level.kind] > LEVEL_RANK[level.kind]) {
+        level = v.level;
+        from = exprs[i];
+      } else if (!from && v.level.kind === level.kind) from = exprs[i];
+    }
+    return level;
+  }
+
+  private convert(v: Value, to: Scalar, span: Span): Value {
+    if (v.type === to) return v;
+    return this.b.add({ op: "cast" }, to, v.level, [v.id], span);
+  }
+
+  /** Implicit conversion for assignments: int widens to float; anything else must match. */
+  private convertTo(v: Value, to: Scalar, expr: Expr, what: string): Checked {
+    if (v.type === to || (v.type === "i32" && to === "f32")) return this.convert(v, to, expr.span);
+    this.diagnostics.push(error("R0201", `${what} is ${typeName(to)}, but this is ${typeName(v.type)}`, expr.span, `this is ${typeName(v.type)}`, { help: to === "i32" && v.type === "f32" ? "convert it with `int(...)`, which truncates" : undefined }));
+    return null;
+  }
+
+  private toNumeric(v: Value, span: Span): Value {
+    return this.convert(v, "f32", span);
+  }
+}
+
+// ---------------------------------------------------------------- tables and words
+
+const BINARY_FNS: Record<BinaryExpr["op"], BinaryFn> = {
+  or: "or",
+  and: "and",
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  "+": "add",
+  "-": "sub",
+  "*": "mul",
+  "/": "div",
+  "%": "mod",
+  "**": "pow",
+};
+
+function reductionType(fn: string, input: Scalar): Scalar {
+  switch (fn) {
+    case "count":
+    case "len":
+    case "argmax":
+    case "argmin":
+    case "first_index":
+      return "i32";
+    case "any":
+    case "all":
+      return "bool";
+    case "sum":
+    case "min":
+    case "max":
+    case "first":
+    case "last":
+      return input;
+    default:
+      return "f32";
+  }
+}
+
+export function scalarOf(t: TypeExpr): Scalar {
+  return t.scalar === "float" ? "f32" : t.scalar === "int" ? "i32" : "bool";
+}
+
+function typeName(t: Scalar): string {
+  return t === "f32" ? "a float" : t === "i32" ? "an int" : "a bool";
+}
+
+function singular(axis: string): string {
+  if (axis.startsWith("[")) return "vector element";
+  return axis.endsWith("s") && axis.length > 1 ? axis.slice(0, -1) : axis;
+}
+
+export function levelPhrase(level: Level): string {
+  switch (level.kind) {
+    case "const":
+      return "a constant";
+    case "param":
+      return "a param";
+    case "batch":
+      return "one value per batch";
+    case "group":
+      return "per group";
+    case "rollout":
+      return "per rollout";
+    case "element":
+      return `per ${singular(level.axis)}`;
+  }
+}
+
+function levelArticle(level: Level): string {
+  if (level.kind !== "element") return `a ${level.kind}-level`;
+  const word = singular(level.axis);
+  return `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}-level`;
+}
+
+function hint(suggestion: string | undefined): string | undefined {
+  return suggestion ? `did you mean \`${suggestion}\`?` : undefined;
+}
+
+function compareHint(e: Expr): string | undefined {
+  return e.kind === "Name" ? `compare it, e.g. \`${exprText(e)} > 0\`` : undefined;
+}
+
+function formatNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Math.fround(x) === x ? x : x);
+}
+
+/** Code to quote inside a suggestion: a name or literal verbatim, anything longer as `...`. */
+function exprText(e: Expr): string {
+  if (e.kind === "Name") return `${e.namespace ? e.namespace.name + "." : ""}${e.name.name}`;
+  if (e.kind === "Number") return e.raw;
+  if (e.kind === "Bool") return String(e.value);
+  return "...";
+}
+
+/** How a message refers to an expression: a quoted name, or "this value". */
+function describe(e: Expr): string {
+  return e.kind === "Name" || e.kind === "Number" || e.kind === "Bool" ? `\`${exprText(e)}\`` : "this value";
+}
+
+/** Exhaustiveness and reachability of a case table, by enumerating the values each column can take. */
+function matchCoverage(e: MatchExpr, values: Value[]): { missing: string[] | null; unreachable: number[] } {
+  const columns = values.map((v, i) => {
+    if (v.type === "bool") return [1, 0];
+    const seen = new Set<number>();
+    for (const arm of e.arms) {
+      const p = arm.patterns[i];
+      if (p?.kind === "PInt") seen.add(p.value);
+    }
+    let other = 0;
+    while (seen.has(other)) other++;
+    return [...seen, other];
+  });
+  const total = columns.reduce((n, c) => n * c.length, 1);
+  const used = new Set<number>();
+  if (total > 65536) return { missing: null, unreachable: [] };
+  for (let k = 0; k < total; k++) {
+    let rest = k;
+    const row = columns.map((c) => {
+      const v = c[rest % c.length]!;
+      rest = Math.floor(rest / c.length);
+      return v;
+    });
+    const arm = e.arms.findIndex((a) => a.patterns.every((p, i) => p.kind === "PWild" || (p.kind === "PBool" ? (p.value ? 1 : 0) : p.value) === row[i]));
+    if (arm < 0) {
+      return {
+        missing: row.map((v, i) => (values[i]!.type === "bool" ? String(v === 1) : e.arms.some((a) => a.patterns[i]?.kind === "PInt" && a.patterns[i]!.kind === "PInt" && (a.patterns[i] as { value: number }).value === v) ? String(v) : "_")),
+        unreachable: [],
+      };
+    }
+    used.add(arm);
+  }
+  return { missing: null, unreachable: e.arms.map((_, i) => i).filter((i) => !used.has(i)) };
+}
+
+export { isUniform };

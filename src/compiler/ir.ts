@@ -1,0 +1,149 @@
+/**
+ * The IR: a typed dataflow graph over columnar batches. Backends read only this.
+ *
+ * Invariants (checked by `validateIr`, run after every pass in tests):
+ *  1. `nodes[i].id === i`, and every argument id of node i is < i: the array is a topological order.
+ *  2. Every node has a scalar type (f32, i32, bool) and a level. A node's level is never coarser than
+ *     any argument it consumes element-wise: consumers broadcast coarser values (a group value read by a
+ *     rollout, a rollout value read by an element), never the other way round. Only reductions go down.
+ *  3. Element levels name an axis of `module.axes`; element-wise ops never mix two different axes.
+ *  4. Reductions and scans state their convention in attributes (ddof, gamma, default): backends never
+ *     guess one.
+ *  5. `spans[i]` is the source span of node i (undefined for nodes the compiler made up); spans never
+ *     affect semantics, so passes may drop them.
+ *  6. Outputs, metrics and state updates reference nodes; nothing else is a root.
+ *
+ * Numeric semantics are float32 (`f32`) and 32-bit signed ints; bools are 0/1.
+ */
+import type { Span } from "../diagnostics/diagnostic.js";
+
+export type Scalar = "f32" | "i32" | "bool";
+
+export type Level =
+  | { kind: "const" }
+  | { kind: "param" }
+  | { kind: "batch" }
+  | { kind: "group" }
+  | { kind: "rollout" }
+  | { kind: "element"; axis: string };
+
+export const LEVEL_RANK: Record<Level["kind"], number> = { const: 0, param: 1, batch: 2, group: 3, rollout: 4, element: 5 };
+
+export function levelName(level: Level): string {
+  return level.kind === "element" ? `element of \`${level.axis}\`` : level.kind;
+}
+
+export function sameLevel(a: Level, b: Level): boolean {
+  return a.kind === b.kind && (a.kind !== "element" || a.axis === (b as { axis: string }).axis);
+}
+
+/** Whether a value is the same for every rollout of a batch (can be evaluated once, on the host). */
+export function isUniform(level: Level): boolean {
+  return LEVEL_RANK[level.kind] <= LEVEL_RANK.batch;
+}
+
+export interface Axis {
+  name: string;
+  /** Ragged axes have per-rollout lengths (CSR offsets); fixed axes have the same width for every rollout. */
+  kind: "ragged" | "fixed";
+  width?: number;
+}
+
+export type UnaryFn = "neg" | "not";
+export type BinaryFn = "add" | "sub" | "mul" | "div" | "mod" | "pow" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or";
+
+/** Reductions shared by the three scopes (ragged axis, group, batch). */
+export type ReduceFn = "sum" | "mean" | "min" | "max" | "count" | "any" | "all" | "var" | "std";
+/** Reductions that only make sense along an ordered ragged axis. */
+export type AxisOnlyReduceFn = "first" | "last" | "argmax" | "argmin" | "first_index" | "len";
+export type ScanFn = "prefix_sum" | "suffix_sum" | "prefix_min" | "suffix_min" | "prefix_max" | "suffix_max" | "softmax";
+/** Per-rollout values computed from the rollout's group (rollout -> rollout). */
+export type GroupMapFn = "rank" | "count_eq" | "loo_mean" | "loo_std" | "softmax";
+
+export type Op =
+  | { op: "const"; value: number }
+  | { op: "input"; name: string }
+  | { op: "param"; name: string }
+  | { op: "state"; name: string }
+  | { op: "unary"; fn: UnaryFn }
+  | { op: "binary"; fn: BinaryFn }
+  /** An element-wise built-in from `builtins.ts` (abs, exp, clamp, ...). */
+  | { op: "math"; fn: string }
+  | { op: "cast" }
+  /** args: [cond, then, else] */
+  | { op: "select" }
+  /** element -> rollout. args: [x] or [x, where]; ddof for var/std. */
+  | { op: "axis_reduce"; fn: ReduceFn | AxisOnlyReduceFn; axis: string; ddof: number; masked: boolean }
+  /** element -> element along the axis. args: [x] or [x, gamma] (gamma: discount, for prefix/suffix sums). */
+  | { op: "axis_scan"; fn: ScanFn; axis: string }
+  /** element -> element: the previous/next element of the same rollout, or `fallback` at the edge. args: [x, fallback] */
+  | { op: "axis_shift"; dir: "prev" | "next"; axis: string }
+  /** element, i32: position within the rollout's array (0-based). */
+  | { op: "axis_index"; axis: string }
+  /** args: [x, i] -> rollout: element i of the rollout's array, or 0 when out of range. */
+  | { op: "axis_at"; axis: string }
+  /** rollout -> group. args: [x] or [x, where]. */
+  | { op: "group_reduce"; fn: ReduceFn; ddof: number; masked: boolean }
+  /** rollout -> rollout within the group. args: [x] */
+  | { op: "group_map"; fn: GroupMapFn; ddof: number }
+  /** group -> rollout count of the group (the group's size), i32. args: [] */
+  | { op: "group_size" }
+  /** batch: the number of rollouts in the batch, i32. args: [] */
+  | { op: "batch_size" }
+  /** any level -> batch: reduces over every item of the argument's own level. args: [x] or [x, where]. */
+  | { op: "batch_reduce"; fn: ReduceFn; ddof: number; masked: boolean };
+
+export type Node = Op & {
+  id: number;
+  type: Scalar;
+  level: Level;
+  args: number[];
+};
+
+export interface InputDecl {
+  name: string;
+  type: Scalar;
+  /** null for one value per rollout; otherwise the axis of the array. */
+  axis: string | null;
+  range: [number, number] | null;
+}
+
+export interface ParamDecl {
+  name: string;
+  type: Scalar;
+  default: number;
+  range: [number, number] | null;
+}
+
+export interface StateDecl {
+  name: string;
+  type: Scalar;
+  initial: number;
+  /** Node computing the next value (batch level or coarser); null when the spec never updates it. */
+  update: number | null;
+}
+
+export interface OutputDecl {
+  name: string;
+  node: number;
+}
+
+export interface IrModule {
+  name: string;
+  groupKey: string | null;
+  axes: Axis[];
+  inputs: InputDecl[];
+  params: ParamDecl[];
+  states: StateDecl[];
+  nodes: Node[];
+  spans: (Span | undefined)[];
+  outputs: OutputDecl[];
+  metrics: OutputDecl[];
+}
+
+/** Every node id the module's roots use. */
+export function roots(module: IrModule): number[] {
+  const ids = [...module.outputs.map((o) => o.node), ...module.metrics.map((m) => m.node)];
+  for (const s of module.states) if (s.update !== null) ids.push(s.update);
+  return ids;
+}

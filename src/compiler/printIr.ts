@@ -1,0 +1,47 @@
+/** Text form of the IR for `rewardc build --dump=ir` and snapshot tests. */
+import type { IrModule, Node } from "./ir.js";
+
+export function printIr(module: IrModule): string {
+  const lines: string[] = [`module ${module.name}`];
+  if (module.groupKey) lines.push(`group by ${module.groupKey}`);
+  for (const a of module.axes) lines.push(`axis ${a.name} ${a.kind}${a.width !== undefined ? ` ${a.width}` : ""}`);
+  for (const i of module.inputs) lines.push(`input ${i.name}: ${i.type}${i.axis ? `[${i.axis}]` : ""}${i.range ? ` in ${i.range[0]}..${i.range[1]}` : ""}`);
+  for (const p of module.params) lines.push(`param ${p.name}: ${p.type} = ${p.default}${p.range ? ` in ${p.range[0]}..${p.range[1]}` : ""}`);
+  for (const s of module.states) lines.push(`state ${s.name}: ${s.type} = ${s.initial}${s.update !== null ? ` update %${s.update}` : ""}`);
+  for (const node of module.nodes) lines.push(`%${node.id} = ${describeNode(node)} : ${node.type} @${node.level.kind === "element" ? `element(${node.level.axis})` : node.level.kind}`);
+  for (const o of module.outputs) lines.push(`output ${o.name} = %${o.node}`);
+  for (const m of module.metrics) lines.push(`metric ${m.name} = %${m.node}`);
+  return lines.join("\n") + "\n";
+}
+
+function describeNode(node: Node): string {
+  const args = node.args.map((a) => `%${a}`).join(", ");
+  switch (node.op) {
+    case "const":
+      return `const ${Object.is(node.value, -0) ? "-0" : node.value}`;
+    case "input":
+    case "param":
+    case "state":
+      return `${node.op} ${node.name}`;
+    case "unary":
+    case "binary":
+    case "math":
+      return `${node.fn}(${args})`;
+    case "axis_reduce":
+      return `axis_reduce.${node.fn}${node.ddof ? `[ddof=${node.ddof}]` : ""}${node.masked ? "[masked]" : ""}<${node.axis}>(${args})`;
+    case "axis_scan":
+      return `axis_scan.${node.fn}<${node.axis}>(${args})`;
+    case "axis_shift":
+      return `axis_shift.${node.dir}<${node.axis}>(${args})`;
+    case "axis_index":
+    case "axis_at":
+      return `${node.op}<${node.axis}>(${args})`;
+    case "group_reduce":
+    case "batch_reduce":
+      return `${node.op}.${node.fn}${node.ddof ? `[ddof=${node.ddof}]` : ""}${node.masked ? "[masked]" : ""}(${args})`;
+    case "group_map":
+      return `group_map.${node.fn}${node.ddof ? `[ddof=${node.ddof}]` : ""}(${args})`;
+    default:
+      return `${node.op}(${args})`;
+  }
+}
