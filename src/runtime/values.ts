@@ -1,0 +1,39 @@
+/**
+ * Checks of single input values, shared by the JSON row loader and the typed-column entry point so both
+ * say the same thing about the same value. Nothing is ever coerced: `1` is not a bool, `"2"` is not an int.
+ */
+import type { Scalar } from "../compiler/ir.js";
+import { describeValue } from "./errors.js";
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** The spelling users write in `.reward` files. */
+export function typeName(type: Scalar): string {
+  return type === "f32" ? "float" : type === "i32" ? "int" : "bool";
+}
+
+/**
+ * Why `v` is not a value of `type`, as `expected float, found "x"`, or null when it is one. Floats must be
+ * finite and representable in float32; ints must be integers within int32; bools must be true/false.
+ */
+export function checkJsonValue(type: Scalar, v: unknown): string | null {
+  switch (type) {
+    case "f32":
+      if (typeof v !== "number" || !Number.isFinite(v)) return `expected float, found ${describeValue(v)}`;
+      if (!Number.isFinite(Math.fround(v))) return `expected float, found ${describeValue(v)} (out of float32 range)`;
+      return null;
+    case "i32":
+      if (typeof v !== "number" || !Number.isInteger(v)) return `expected int, found ${describeValue(v)}`;
+      if (v < INT32_MIN || v > INT32_MAX) return `expected int, found ${describeValue(v)} (out of int32 range)`;
+      return null;
+    case "bool":
+      return typeof v === "boolean" ? null : `expected bool, found ${describeValue(v)}`;
+  }
+}
+
+/** `value 1.5 is outside the declared range 0..1`, or null. Ranges are inclusive at both ends. */
+export function checkRange(range: [number, number] | null, v: number): string | null {
+  if (range === null || (v >= range[0] && v <= range[1])) return null;
+  return `value ${v} is outside the declared range ${range[0]}..${range[1]}`;
+}
