@@ -37,7 +37,13 @@ export function readArtifact(path: string): IrModule {
   const artifact = parsed as Partial<Artifact> | null;
   if (!artifact || artifact.format !== ARTIFACT_FORMAT || !artifact.module) throw new UsageError(`\`${path}\` is not a rewardc artifact (write one with \`rewardc build SPEC -o FILE.json\`)`);
   if (artifact.version !== ARTIFACT_VERSION) throw new UsageError(`\`${path}\` is a version ${String(artifact.version)} artifact; this rewardc reads version ${ARTIFACT_VERSION}: rebuild it`);
-  const problems = validateIr(artifact.module);
+  let problems: string[];
+  try {
+    problems = validateIr(artifact.module);
+  } catch (e) {
+    // A hand-edited or truncated artifact can lack whole fields; that is bad input, not a compiler bug.
+    problems = [(e as Error).message];
+  }
   if (problems.length > 0) throw new UsageError(`\`${path}\` is damaged: ${problems.slice(0, 3).join("; ")}`);
   return artifact.module;
 }

@@ -6,7 +6,8 @@ import { parseJsonl } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
 import { Session } from "../runtime/session.js";
 import { parseCommand, type CommandSpec } from "./args.js";
-import { shortestF32, UsageError, writeFileAtomic } from "./io.js";
+import { shortestF32 } from "../util/numbers.js";
+import { UsageError, writeFileAtomic } from "./io.js";
 import { loadSpec } from "./loadSpec.js";
 
 export const runCommand: CommandSpec = {

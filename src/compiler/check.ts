@@ -46,6 +46,8 @@ class Checker {
   private readonly usedInputs = new Set<string>();
   private readonly memo = new Map<LetItem | OutputItem, Checked | "pending">();
   private readonly calledFns = new Set<FnItem>();
+  /** Calls into a library already reported as failing: one diagnostic per call is enough. */
+  private readonly failedLibraryCalls = new Set<Span>();
   private readonly top: Env;
 
   constructor(private readonly scope: Scope) {
@@ -102,7 +104,9 @@ class Checker {
     }
 
     this.checkUncalledFunctions();
-    for (const input of scope.values.values()) {
+    // After an error, an input can look unused only because the expression using it failed to check.
+    const errorsSoFar = this.diagnostics.some((d) => d.severity === "error");
+    for (const input of errorsSoFar ? [] : scope.values.values()) {
       if (input.kind === "Input" && !this.usedInputs.has(input.name.name) && input.name.name !== scope.groupBy?.key.name) {
         this.diagnostics.push(warning("W0301", `input \`${input.name.name}\` is never used`, input.name.span, "declared here", { help: "remove it, or use it in the reward" }));
       }
@@ -777,6 +781,8 @@ class Checker {
       // Errors inside a library the user did not write are shown at the user's call.
       const userFrame = env.frames[0]!;
       if (d.labels[0] && d.labels[0].span.file !== this.scope.file) {
+        if (this.failedLibraryCalls.has(userFrame.callSpan)) return;
+        this.failedLibraryCalls.add(userFrame.callSpan);
         d.labels = [{ span: userFrame.callSpan, message: `this call to \`${userFrame.fn.name.name}\` fails: ${d.labels[0].message}`, primary: true }, ...d.labels.map((l) => ({ ...l, primary: false })), ...callLabels.slice(0, -1)];
       } else d.labels.push(...callLabels);
     }

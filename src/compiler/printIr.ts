@@ -1,13 +1,16 @@
 /** Text form of the IR for `rewardc build --dump=ir` and snapshot tests. */
-import type { IrModule, Node } from "./ir.js";
+import { shortestF32 } from "../util/numbers.js";
+import type { IrModule, Node, Scalar } from "./ir.js";
+
+const num = (x: number, type: Scalar): string => (Object.is(x, -0) ? "-0" : String(type === "f32" ? shortestF32(x) : x));
 
 export function printIr(module: IrModule): string {
   const lines: string[] = [`module ${module.name}`];
   if (module.groupKey) lines.push(`group by ${module.groupKey}`);
   for (const a of module.axes) lines.push(`axis ${a.name} ${a.kind}${a.width !== undefined ? ` ${a.width}` : ""}`);
   for (const i of module.inputs) lines.push(`input ${i.name}: ${i.type}${i.axis ? `[${i.axis}]` : ""}${i.range ? ` in ${i.range[0]}..${i.range[1]}` : ""}`);
-  for (const p of module.params) lines.push(`param ${p.name}: ${p.type} = ${p.default}${p.range ? ` in ${p.range[0]}..${p.range[1]}` : ""}`);
-  for (const s of module.states) lines.push(`state ${s.name}: ${s.type} = ${s.initial}${s.update !== null ? ` update %${s.update}` : ""}`);
+  for (const p of module.params) lines.push(`param ${p.name}: ${p.type} = ${num(p.default, p.type)}${p.range ? ` in ${p.range[0]}..${p.range[1]}` : ""}`);
+  for (const s of module.states) lines.push(`state ${s.name}: ${s.type} = ${num(s.initial, s.type)}${s.update !== null ? ` update %${s.update}` : ""}`);
   for (const node of module.nodes) lines.push(`%${node.id} = ${describeNode(node)} : ${node.type} @${node.level.kind === "element" ? `element(${node.level.axis})` : node.level.kind}`);
   for (const o of module.outputs) lines.push(`output ${o.name} = %${o.node}`);
   for (const m of module.metrics) lines.push(`metric ${m.name} = %${m.node}`);
@@ -18,7 +21,7 @@ function describeNode(node: Node): string {
   const args = node.args.map((a) => `%${a}`).join(", ");
   switch (node.op) {
     case "const":
-      return `const ${Object.is(node.value, -0) ? "-0" : node.value}`;
+      return `const ${num(node.value, node.type)}`;
     case "input":
     case "param":
     case "state":

@@ -6,6 +6,8 @@
  * s = P/2, P/4, ..., 1. It is the tree a GPU workgroup computes naturally, it gives identical bits on
  * every run, and its error grows with log n rather than n. Variance is two-pass (mean first, then the sum
  * of squared deviations): E[x^2] - E[x]^2 leaves float32 residue that explodes downstream divisions.
+ * Means and variances work on the data shifted by its first value, so equal values give exact results
+ * (an all-equal group has mean exactly its value and std exactly 0).
  *
  * Defined results on empty sets (documented in docs/language.md): sum, mean, var, std, min, max, first,
  * last = 0; count = 0; any = false; all = true; argmax, argmin, first_index = -1. With fewer than
@@ -33,20 +35,35 @@ export function treeSum(values: ArrayLike<number>, n: number): number {
   return t[0]!;
 }
 
+/**
+ * Mean shifted by the first value: x0 + mean(x - x0). A group of equal values gets exactly that value
+ * back (a plain sum / n need not), so `s - group.mean(s)` is exactly 0 for an all-equal group.
+ */
 export function mean(values: ArrayLike<number>, n: number): number {
-  return n === 0 ? 0 : f32(treeSum(values, n) / n);
+  if (n === 0) return 0;
+  const shift = values[0]!;
+  if (shifted.length < n) shifted = new Float32Array(Math.max(n, shifted.length * 2));
+  for (let i = 0; i < n; i++) shifted[i] = values[i]! - shift;
+  return f32(shift + f32(treeSum(shifted, n) / n));
 }
 
+let shifted = new Float32Array(1024);
 let deviations = new Float32Array(1024);
 
-/** Two-pass variance with divisor n - ddof; 0 when n - ddof <= 0. */
+/**
+ * Two-pass variance of the data shifted by its first value, divisor n - ddof; 0 when n - ddof <= 0.
+ * Equal values give exactly 0 (their shifted data are all 0), which callers that divide by a std or
+ * test `std == 0` rely on.
+ */
 export function variance(values: ArrayLike<number>, n: number, ddof: number): number {
   if (n - ddof <= 0) return 0;
-  const m = mean(values, n);
+  const shift = values[0]!;
   if (deviations.length < n) deviations = new Float32Array(Math.max(n, deviations.length * 2));
   const d = deviations;
+  for (let i = 0; i < n; i++) d[i] = values[i]! - shift;
+  const m = f32(treeSum(d, n) / n);
   for (let i = 0; i < n; i++) {
-    const x = f32(values[i]! - m);
+    const x = f32(d[i]! - m);
     d[i] = f32(x * x);
   }
   return f32(treeSum(d, n) / (n - ddof));

@@ -9,6 +9,7 @@ import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js"
 import type { SourceMap } from "../diagnostics/sourceMap.js";
 import type { FnItem, GroupByItem, Ident, InputItem, Item, LetItem, MetricItem, OutputItem, OutputName, ParamItem, Program, StateItem, UpdateItem } from "../parser/ast.js";
 import { parse } from "../parser/parse.js";
+import { displayPath } from "../diagnostics/render.js";
 import { stdlibPath } from "../paths.js";
 import { CONSTANTS, ELEMENTWISE_BY_NAME, STRUCTURED_BUILTINS, CASTS } from "./builtins.js";
 
@@ -171,7 +172,7 @@ class Resolver {
       text = this.readFile(path);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-      this.diagnostics.push(error("R0105", `cannot read \`${path}\`: ${reason}`, importedAt, isStd ? "" : "imported here"));
+      this.diagnostics.push(error("R0105", `cannot read \`${displayPath(path)}\`: ${reason}`, importedAt, isStd ? "" : "imported here"));
       this.loaded.set(path, null);
       return null;
     }

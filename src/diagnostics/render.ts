@@ -1,11 +1,19 @@
 /**
  * The one place diagnostics become text: rustc-style code frames, or JSON for editors and CI.
  */
+import { isAbsolute, relative } from "node:path";
 import type { Diagnostic, Label } from "./diagnostic.js";
 import type { SourceMap } from "./sourceMap.js";
 
 export interface RenderOptions {
   color?: boolean;
+}
+
+/** Imports resolve to absolute paths; show them relative to where the user stands, as compilers do. */
+export function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel === "" ? file : rel;
 }
 
 const paint = (on: boolean, code: string, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -21,14 +29,14 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap, options: Ren
     const gutter = String(Math.max(...lineNumbers)).length;
     const pad = " ".repeat(gutter);
     const at = sources.position(primary.span.file, primary.span.start);
-    out.push(`${pad}${paint(color, "1;34", "-->")} ${primary.span.file}:${at.line}:${at.column}`);
+    out.push(`${pad}${paint(color, "1;34", "-->")} ${displayPath(primary.span.file)}:${at.line}:${at.column}`);
     out.push(`${pad} ${paint(color, "1;34", "|")}`);
     let previousFile = primary.span.file;
     let previousLine = -1;
     for (const label of labels) {
       if (label.span.file !== previousFile) {
         const p = sources.position(label.span.file, label.span.start);
-        out.push(`${pad}${paint(color, "1;34", ":::")} ${label.span.file}:${p.line}:${p.column}`);
+        out.push(`${pad}${paint(color, "1;34", ":::")} ${displayPath(label.span.file)}:${p.line}:${p.column}`);
         previousFile = label.span.file;
         previousLine = -1;
       }
