@@ -137,6 +137,7 @@ class Resolver {
     }
     for (const [name, item] of scope.values) {
       if (CONSTANTS.has(name)) this.diagnostics.push(error("R0107", `\`${name}\` is a built-in constant`, item.name.span, "choose another name"));
+      if (CASTS.has(name)) this.diagnostics.push(error("R0107", `\`${name}\` is a type name`, item.name.span, "choose another name"));
     }
     return scope;
   }

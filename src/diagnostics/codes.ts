@@ -13,7 +13,7 @@ export const DIAGNOSTIC_CODES = {
   R0103: "unknown function",
   R0104: "wrong number of arguments",
   R0105: "import cannot be loaded",
-  R0106: "recursive function",
+  R0106: "recursive definition",
   R0107: "reserved name",
   R0108: "unknown named argument",
   R0109: "invalid spec structure",

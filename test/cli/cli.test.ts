@@ -1,0 +1,170 @@
+/**
+ * The CLI end to end, through a child process running the built `bin/rewardc.js` (npm test builds first).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const bin = join(root, "bin/rewardc.js");
+
+function rewardc(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "rewardc-cli-"));
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".reward"));
+
+describe("rewardc check", () => {
+  it("exits 0 on every example", () => {
+    const r = rewardc(["check", ...examples.map((f) => join("examples", f))]);
+    expect(r.stderr).toContain(`${examples.length} files checked: no errors`);
+    expect(r.code).toBe(0);
+  });
+
+  it("exits 1 on an erroneous spec, rendering rustc-style diagnostics", () => {
+    const r = rewardc(["check", "test/fixtures/errors/R0203-level.reward"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[R0203]: `group.mean` needs a rollout-level value, found a token-level one");
+    expect(r.stderr).toContain(" --> test/fixtures/errors/R0203-level.reward:5:20");
+    expect(r.stderr).toContain("^^^^ `logp` is per token; reduce it first, e.g. `mean(logp)`");
+  });
+
+  it("--json prints diagnostics as data", () => {
+    const r = rewardc(["check", "--json", "test/fixtures/errors/R0101-undefined-name.reward"]);
+    expect(r.code).toBe(1);
+    const diagnostics = JSON.parse(r.stdout) as { code: string; labels: { span: { line: number; column: number } }[] }[];
+    expect(diagnostics.map((d) => d.code)).toEqual(["R0101", "R0101"]);
+    expect(diagnostics[0]!.labels[0]!.span).toMatchObject({ line: 5, column: 13 });
+  });
+
+  it("a missing file is an error, not a crash", () => {
+    const r = rewardc(["check", "nope.reward"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot read `nope.reward`: no such file");
+  });
+});
+
+describe("rewardc run", () => {
+  it.each(examples)("scores %s's data in input order", (file) => {
+    const name = basename(file, ".reward");
+    const data = join("examples/data", `${name}.jsonl`);
+    const r = rewardc(["run", join("examples", file), "--in", data]);
+    expect(r.stderr).toContain("metrics: {");
+    expect(r.code).toBe(0);
+    const input = readFileSync(join(root, data), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const output = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(output).toHaveLength(input.length);
+    output.forEach((row, i) => {
+      expect(row).toMatchObject(input[i]!);
+      expect(typeof row.reward).toBe("number");
+    });
+  });
+
+  it("GRPO-λ example: gated Kimi rewards by hand", () => {
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl"]);
+    const rewards = r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { reward: number }).reward);
+    // p1: 3 of 4 correct >= 0.5, lengths 120..480 -> kimi = 0.5 - (len - 120) / 360.
+    // p2: 1 of 4 correct < 0.5 -> plain 0/1. p3: a singleton, correct -> kimi 0 -> 1.
+    const kimi = (len: number): number => 0.5 - (len - 120) / 360;
+    const expected = [1 + kimi(120), 0, 1 + kimi(480), Math.min(0, kimi(300)), 1, 1 + kimi(240), 0, 0, 1];
+    rewards.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 5));
+  });
+
+  it("--out, --metrics and --param", () => {
+    const out = join(scratch, "scored.jsonl");
+    const metrics = join(scratch, "metrics.json");
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl", "--out", out, "--metrics", metrics, "--param", "threshold=0.9"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(9);
+    // With threshold 0.9 only p3 (1 of 1 correct) is gated: 1 of 3 groups.
+    expect(JSON.parse(readFileSync(metrics, "utf8"))).toEqual({ accuracy: 0.5555556, mean_length: 510, gated_groups: 0.33333334 });
+  });
+
+  it("a malformed row exits 2 naming the line and field, and leaves no partial output", () => {
+    const rows = join(scratch, "bad.jsonl");
+    writeFileSync(rows, ['{"prompt": 1, "correct": true, "length": 10}', "", '{"prompt": 1, "correct": "yes", "length": 10}', '{"prompt": 2, "correct": true, "length": 99999}'].join("\n"));
+    const out = join(scratch, "never.jsonl");
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", rows, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 3: field `correct`");
+    expect(r.stderr).toContain("line 4: field `length`");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(scratch).filter((f) => f.includes("never"))).toEqual([]);
+  });
+
+  it("invalid JSON is reported with its line number", () => {
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", "-"], '{"prompt": 1, "correct": true, "length": 10}\n{"prompt": 1,\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 2: invalid JSON");
+  });
+
+  it("an unknown or out-of-range param exits 2", () => {
+    expect(rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl", "--param", "treshold=0.2"]).stderr).toContain("unknown param `treshold`");
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl", "--param", "threshold=2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("outside its declared range");
+  });
+
+  it("an erroneous spec exits 1 before reading rows", () => {
+    expect(rewardc(["run", "test/fixtures/errors/R0201-type-mismatch.reward", "--in", "examples/data/grpo_lambda.jsonl"]).code).toBe(1);
+  });
+
+  it("--state carries state from one run to the next", () => {
+    const state = join(scratch, "state.json");
+    const args = ["run", "examples/lagrange_state.reward", "--in", "examples/data/lagrange_state.jsonl", "--state", state];
+    const first = rewardc(args);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('"multiplier":0');
+    const second = rewardc(args);
+    // mean cost 0.38 > budget 0.2: mu = 0.5 * 0.18 = 0.09 after the first batch.
+    const metrics = JSON.parse(/metrics: (.*)/.exec(second.stderr)![1]!) as { multiplier: number };
+    expect(metrics.multiplier).toBeCloseTo(0.09, 6);
+    expect(JSON.parse(readFileSync(state, "utf8"))).toMatchObject({ step: 2 });
+  });
+});
+
+describe("rewardc build", () => {
+  it("writes an artifact that run loads, giving the same rows", () => {
+    const artifact = join(scratch, "grpo_lambda.json");
+    expect(rewardc(["build", "examples/grpo_lambda.reward", "-o", artifact]).code).toBe(0);
+    const fromArtifact = rewardc(["run", artifact, "--in", "examples/data/grpo_lambda.jsonl"]);
+    const fromSource = rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl"]);
+    expect(fromArtifact.code).toBe(0);
+    expect(fromArtifact.stdout).toBe(fromSource.stdout);
+  });
+
+  it("--dump=ir and --dump=ast print stages", () => {
+    const ir = rewardc(["build", "examples/grpo_lambda.reward", "--dump=ir"]);
+    expect(ir.stdout).toContain("group_reduce.mean");
+    expect(ir.stdout).toContain("output reward = %");
+    const ast = rewardc(["build", "examples/grpo_lambda.reward", "--dump=ast"]);
+    expect(JSON.parse(ast.stdout)).toMatchObject({ kind: "Program" });
+  });
+
+  it("a damaged artifact is rejected with a clear message", () => {
+    const artifact = join(scratch, "damaged.json");
+    writeFileSync(artifact, JSON.stringify({ format: "rewardc-module", version: 1, module: { nodes: [{ id: 3, op: "const", args: [7] }], outputs: [], metrics: [], states: [], axes: [], spans: [] } }));
+    const r = rewardc(["run", artifact, "--in", "examples/data/grpo_lambda.jsonl"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is damaged");
+  });
+});
+
+describe("help", () => {
+  it.each(["check", "build", "run"])("rewardc %s --help", (command) => {
+    const r = rewardc([command, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: rewardc ${command}`);
+  });
+
+  it("an unknown command or option exits 2 with usage", () => {
+    expect(rewardc(["frobnicate"]).code).toBe(2);
+    const r = rewardc(["run", "--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("rewardc run --help");
+  });
+});

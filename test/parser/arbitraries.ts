@@ -1,0 +1,158 @@
+/**
+ * fast-check generators of well-formed ASTs: every item kind and every expression kind, nested, shaped the way the
+ * parser builds them (literals are non-negative, `-3` is a unary minus, int patterns may be negative).
+ * Spans are dummies; compare trees with `stripSpans`.
+ */
+import fc from "fast-check";
+import { KEYWORDS } from "../../grammar/tokens.js";
+import type { Span } from "../../src/diagnostics/diagnostic.js";
+import {
+  BINARY_PRECEDENCE,
+  OUTPUT_NAMES,
+  type BinaryOp,
+  type Expr,
+  type Ident,
+  type Item,
+  type NameExpr,
+  type NumberLit,
+  type OutputName,
+  type Pattern,
+  type Program,
+  type RangeExpr,
+  type TypeExpr,
+} from "../../src/parser/ast.js";
+
+export const FILE = "generated.reward";
+const span: Span = { file: FILE, start: 0, end: 0 };
+
+/** Keywords the lexer files under Identifier (so they are names wherever a name may go). */
+const IDENTIFIER_KEYWORDS = ["bool", "int", "float", "_"];
+/** Keywords the EBNF's `nameWord` also accepts as the first part of a name in an expression. */
+const NAME_WORD_KEYWORDS = ["group", "batch", "reward", "advantage", "keep", "weight"];
+
+const identifierText: fc.Arbitrary<string> = fc.oneof(
+  fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/).filter((s) => !KEYWORDS.includes(s)),
+  // Names that start like keywords must stay names.
+  fc.constantFrom("rewards", "index_of", "input2", "in_range", "iff", "notx", "grouped", "x", "len", ...IDENTIFIER_KEYWORDS),
+);
+
+const ident = (name: fc.Arbitrary<string>): fc.Arbitrary<Ident> => name.map((n) => ({ kind: "Ident", name: n, span }));
+export const identifier = ident(identifierText);
+const nameWord = ident(fc.oneof({ weight: 4, arbitrary: identifierText }, { weight: 1, arbitrary: fc.constantFrom(...NAME_WORD_KEYWORDS) }));
+
+const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`));
+const intRaw = fc.oneof(fc.nat({ max: 100_000 }).map(String), digits(3));
+const floatRaw = fc.oneof(
+  fc.tuple(digits(4), digits(4)).map(([i, f]) => `${i}.${f}`),
+  fc.tuple(digits(2), digits(2), fc.constantFrom("e", "E", "e-", "e+", "E-"), digits(2)).map(([i, f, e, x]) => `${i}.${f}${e}${x}`),
+  fc.tuple(digits(3), fc.constantFrom("e", "e-", "E+"), digits(2)).map(([i, e, x]) => `${i}${e}${x}`),
+);
+
+export const numberLit: fc.Arbitrary<NumberLit> = fc.oneof(
+  intRaw.map((raw): NumberLit => ({ kind: "Number", value: Number(raw), isInt: true, raw, span })),
+  floatRaw.map((raw): NumberLit => ({ kind: "Number", value: Number(raw), isInt: false, raw, span })),
+);
+
+const nameExpr: fc.Arbitrary<NameExpr> = fc.oneof(
+  nameWord.map((name): NameExpr => ({ kind: "Name", namespace: null, name, span })),
+  fc.tuple(nameWord, identifier).map(([namespace, name]): NameExpr => ({ kind: "Name", namespace, name, span })),
+);
+
+const pattern: fc.Arbitrary<Pattern> = fc.oneof(
+  fc.constant<Pattern>({ kind: "PWild", span }),
+  fc.boolean().map((value): Pattern => ({ kind: "PBool", value, span })),
+  fc.integer({ min: -1000, max: 1000 }).map((value): Pattern => ({ kind: "PInt", value: value === 0 ? 0 : value, span })),
+);
+
+const binaryOp = fc.constantFrom(...(Object.keys(BINARY_PRECEDENCE) as BinaryOp[]));
+
+export const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
+  const sub = tie("expr");
+  return {
+    expr: fc.oneof(
+      { depthSize: "small", maxDepth: 5 },
+      numberLit,
+      fc.boolean().map((value): Expr => ({ kind: "Bool", value, span })),
+      nameExpr,
+      fc
+        .tuple(nameExpr, fc.array(sub, { maxLength: 3 }), fc.array(fc.tuple(nameWord, sub), { maxLength: 2 }))
+        .map(([callee, args, named]): Expr => ({
+          kind: "Call",
+          callee,
+          args,
+          named: named.map(([name, value]) => ({ kind: "NamedArg", name, value, span })),
+          span,
+        })),
+      fc.tuple(fc.constantFrom("-", "not") as fc.Arbitrary<"-" | "not">, sub).map(([op, operand]): Expr => ({ kind: "Unary", op, operand, span })),
+      fc.tuple(binaryOp, sub, sub).map(([op, left, right]): Expr => ({ kind: "Binary", op, left, right, span })),
+      fc.tuple(sub, sub, sub).map(([cond, then, otherwise]): Expr => ({ kind: "If", cond, then, else: otherwise, span })),
+      fc
+        .tuple(
+          fc.array(sub, { minLength: 1, maxLength: 3 }),
+          fc.array(fc.tuple(fc.array(pattern, { minLength: 1, maxLength: 3 }), sub), { minLength: 1, maxLength: 3 }),
+        )
+        .map(([scrutinees, arms]): Expr => ({
+          kind: "Match",
+          scrutinees,
+          arms: arms.map(([patterns, body]) => ({ kind: "MatchArm", patterns, body, span })),
+          span,
+        })),
+      fc.tuple(sub, sub).map(([target, index]): Expr => ({ kind: "Index", target, index, span })),
+    ),
+  };
+});
+
+export const typeExpr: fc.Arbitrary<TypeExpr> = fc
+  .tuple(
+    fc.constantFrom("bool", "int", "float") as fc.Arbitrary<TypeExpr["scalar"]>,
+    fc.oneof(
+      fc.constant<TypeExpr["shape"]>(null),
+      identifier.map((axis): TypeExpr["shape"] => ({ kind: "ragged", axis })),
+      fc.nat({ max: 4096 }).map((width): TypeExpr["shape"] => ({ kind: "fixed", width, span })),
+    ),
+  )
+  .map(([scalar, shape]) => ({ kind: "TypeExpr", scalar, shape, span }));
+
+const signedRaw = fc.tuple(fc.boolean(), fc.oneof(intRaw, floatRaw)).map(([negative, raw]) => (negative ? `-${raw}` : raw));
+export const range: fc.Arbitrary<RangeExpr> = fc
+  .tuple(signedRaw, signedRaw)
+  .map(([loRaw, hiRaw]) => ({ kind: "Range", lo: Number(loRaw), hi: Number(hiRaw), loRaw, hiRaw, span }));
+
+const optionalRange = fc.option(range, { nil: null });
+const importPath = fc.stringMatching(/^[a-z0-9/._ -]{0,16}$/);
+
+export const item: fc.Arbitrary<Item> = fc.oneof(
+  fc.tuple(importPath, identifier).map(([path, alias]): Item => ({ kind: "Import", path, pathSpan: span, alias, span })),
+  identifier.map((key): Item => ({ kind: "GroupBy", key, span })),
+  fc.tuple(identifier, typeExpr, optionalRange).map(([name, type, r]): Item => ({ kind: "Input", name, type, range: r, span })),
+  fc
+    .tuple(identifier, typeExpr, expr, optionalRange)
+    .map(([name, type, value, r]): Item => ({ kind: "Param", name, type, value, range: r, span })),
+  fc.tuple(identifier, expr).map(([name, value]): Item => ({ kind: "Let", name, value, span })),
+  fc
+    .tuple(identifier, fc.array(fc.tuple(identifier, fc.option(typeExpr, { nil: null })), { maxLength: 4 }), expr)
+    .map(([name, params, body]): Item => ({
+      kind: "Fn",
+      name,
+      params: params.map(([paramName, type]) => ({ kind: "FnParam", name: paramName, type, span })),
+      body,
+      span,
+    })),
+  fc
+    .tuple(fc.constantFrom(...OUTPUT_NAMES), expr)
+    .map(([target, value]): Item => ({ kind: "Output", target: { kind: "Ident", name: target as OutputName, span }, value, span })),
+  fc.tuple(identifier, expr).map(([name, value]): Item => ({ kind: "Metric", name, value, span })),
+  fc.tuple(identifier, typeExpr, expr).map(([name, type, value]): Item => ({ kind: "State", name, type, value, span })),
+  fc.tuple(identifier, expr).map(([name, value]): Item => ({ kind: "Update", name, value, span })),
+);
+
+export const program: fc.Arbitrary<Program> = fc
+  .tuple(fc.option(identifier, { nil: null }), fc.array(item, { maxLength: 8 }))
+  .map(([header, items]) => ({ kind: "Program", file: FILE, header, items, span }));
+
+/** A copy of an AST (or any value) without its spans, for comparing trees parsed from different texts. */
+export function stripSpans(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripSpans);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "span" && key !== "pathSpan").map(([key, v]) => [key, stripSpans(v)]));
+}
