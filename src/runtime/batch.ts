@@ -12,12 +12,12 @@
  *  - without `group by` (module.groupKey === null) the whole batch is one group, keyed "" (no group when
  *    the batch is empty).
  */
+import { allocColumn, type Column } from "../compiler/columnOps.js";
 import type { Axis, IrModule, Scalar } from "../compiler/ir.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { RuntimeInputError, MAX_REPORTED_ERRORS, describeValue } from "./errors.js";
 import { checkJsonValue, checkRange } from "./values.js";
 
-export type Column = Float32Array | Int32Array | Uint8Array;
 export type GroupKey = string | number;
 
 export interface Batch {
@@ -34,9 +34,6 @@ export interface Batch {
   axes: Map<string, Int32Array>;
 }
 
-export function allocColumn(type: Scalar, n: number): Column {
-  return type === "f32" ? new Float32Array(n) : type === "i32" ? new Int32Array(n) : new Uint8Array(n);
-}
 
 export function columnMatchesType(column: Column, type: Scalar): boolean {
   return type === "f32" ? column instanceof Float32Array : type === "i32" ? column instanceof Int32Array : column instanceof Uint8Array;
@@ -422,3 +419,5 @@ export function takeRollouts(module: IrModule, batch: Batch, indices: ArrayLike<
   }
   return { size: n, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes };
 }
+
+export { allocColumn, type Column };

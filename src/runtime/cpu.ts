@@ -34,7 +34,8 @@ import { roots, type AxisOnlyReduceFn, type BinaryFn, type GroupMapFn, type IrMo
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
 import { discountedScan, extremumScan, leaveOneOutMean, leaveOneOutStd, mean, reduce, softmax } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
-import { allocColumn, columnMatchesType, type Batch, type Column } from "./batch.js";
+import { columnMatchesType, type Batch } from "./batch.js";
+import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, unaryColumns, type Column } from "../compiler/columnOps.js";
 import { RuntimeInputError } from "./errors.js";
 
 export interface CpuResult {
@@ -87,116 +88,12 @@ function finer(a: Lv, b: Lv): Lv {
   return b.cls > a.cls ? b : a;
 }
 
-/** f32 -> i32: truncate toward zero, saturate, NaN -> 0. */
-export function toI32(v: number): number {
-  if (v !== v) return 0;
-  if (v >= 2147483647) return 2147483647;
-  if (v <= -2147483648) return -2147483648;
-  return Math.trunc(v) | 0;
-}
-
-/** Converts one value to `to` with the semantics of the IR's `cast`. */
-export function castScalar(v: number, to: Scalar): number {
-  return to === "f32" ? Math.fround(v) : to === "i32" ? toI32(v) : v !== 0 ? 1 : 0;
-}
-
-function convertColumn(src: Column, from: Scalar, to: Scalar): Column {
-  if (from === to) return src;
-  const n = src.length;
-  if (to === "f32") return new Float32Array(src);
-  if (to === "i32") {
-    if (from === "bool") return new Int32Array(src);
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = toI32(src[i]!);
-    return out;
-  }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  return out;
-}
-
-function promote(a: Scalar, b: Scalar): Scalar {
-  return a === "f32" || b === "f32" ? "f32" : a === "i32" || b === "i32" ? "i32" : "bool";
-}
-
 /** Reductions that must see i32 values exactly (the others see them as f32). */
 const EXACT = new Set<string>(["min", "max", "first", "last", "argmax", "argmin", "count", "any", "all", "first_index", "len"]);
 /** Reductions whose result is a position, mapped back to the full array when masked. */
 const POSITIONAL = new Set<string>(["argmax", "argmin", "first_index"]);
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
-
-function binaryOp(fn: BinaryFn, opType: Scalar, a: Column, b: Column, out: Column, n: number): void {
-  switch (fn) {
-    case "add":
-      for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
-      return;
-    case "sub":
-      for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
-      return;
-    case "mul":
-      if (opType === "i32") for (let i = 0; i < n; i++) out[i] = Math.imul(a[i]!, b[i]!);
-      else for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
-      return;
-    case "div":
-      if (opType === "i32") {
-        // The Int32Array store truncates toward zero and wraps INT_MIN / -1 back to INT_MIN.
-        for (let i = 0; i < n; i++) {
-          const y = b[i]!;
-          out[i] = y === 0 ? a[i]! : a[i]! / y;
-        }
-      } else for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
-      return;
-    case "mod":
-      // i32: x % 0 is NaN and INT_MIN % -1 is -0; the Int32Array store makes both 0, as WGSL does.
-      for (let i = 0; i < n; i++) out[i] = a[i]! % b[i]!;
-      return;
-    case "pow":
-      for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b[i]!);
-      return;
-    case "eq":
-      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
-      return;
-    case "ne":
-      for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0;
-      return;
-    case "lt":
-      for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0;
-      return;
-    case "le":
-      for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0;
-      return;
-    case "gt":
-      for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0;
-      return;
-    case "ge":
-      for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0;
-      return;
-    case "and":
-      for (let i = 0; i < n; i++) out[i] = a[i]! & b[i]!;
-      return;
-    case "or":
-      for (let i = 0; i < n; i++) out[i] = a[i]! | b[i]!;
-      return;
-  }
-}
-
-function operandType(fn: BinaryFn, node: Node, argTypes: Scalar[]): Scalar {
-  switch (fn) {
-    case "eq":
-    case "ne":
-    case "lt":
-    case "le":
-    case "gt":
-    case "ge":
-      return promote(argTypes[0]!, argTypes[1]!);
-    case "and":
-    case "or":
-      return "bool";
-    default:
-      return node.type;
-  }
-}
 
 class Evaluator {
   readonly values: (Column | undefined)[];
@@ -439,18 +336,17 @@ class Evaluator {
       case "unary": {
         const a = this.arg(node.args[0]!, level, node.fn === "not" ? "bool" : node.type);
         const out = allocColumn(node.type, n);
-        if (node.fn === "not") for (let i = 0; i < n; i++) out[i] = a[i] === 0 ? 1 : 0;
-        else for (let i = 0; i < n; i++) out[i] = -a[i]!;
+        unaryColumns(node.fn, a, out, n);
         return out;
       }
       case "binary": {
         if (node.args.length !== 2) throw new InternalError(`binary node ${node.id} has ${node.args.length} arguments`);
         const types = node.args.map((a) => this.typeOf(a));
-        const opType = operandType(node.fn, node, types);
+        const opType = binaryOperandType(node.fn, node.type, types);
         const a = this.arg(node.args[0]!, level, opType);
         const b = this.arg(node.args[1]!, level, opType);
         const out = allocColumn(node.type, n);
-        binaryOp(node.fn, opType, a, b, out, n);
+        binaryColumns(node.fn, opType, a, b, out, n);
         return out;
       }
       case "math":

@@ -1,6 +1,7 @@
 /** The runtime's public surface: batches, loaders, the CPU backend and sessions. */
 export { allocColumn, batchFromColumns, BatchBuilder, takeRollouts, type Batch, type Column, type ColumnInput, type GroupKey } from "./batch.js";
-export { castScalar, runCpu, type CpuResult } from "./cpu.js";
+export { runCpu, type CpuResult } from "./cpu.js";
+export { castScalar } from "../compiler/columnOps.js";
 export { describeValue, formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError, type RowError } from "./errors.js";
 export { batchFromJsonl, parseJsonl, type JsonlResult } from "./jsonl.js";
 export { batchFromRows, type RowsResult } from "./rows.js";

@@ -20,7 +20,8 @@
  */
 import type { IrModule, Scalar } from "../compiler/ir.js";
 import type { Batch, Column } from "./batch.js";
-import { castScalar, runCpu } from "./cpu.js";
+import { castScalar } from "../compiler/columnOps.js";
+import { runCpu } from "./cpu.js";
 import { RuntimeInputError, describeValue } from "./errors.js";
 import { INT32_MAX, INT32_MIN, typeName } from "./values.js";
 
