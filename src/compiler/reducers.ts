@@ -1,13 +1,19 @@
 /**
  * The numerics of every reduction, scan and group map, in float32 semantics, shared by constant folding
- * and the CPU backend (the reference backend). The WGSL backend implements the same definitions.
+ * and the CPU backend (the reference backend). The WGSL backend implements the same definitions, so the
+ * two agree to the bit wherever the hardware's float32 add, subtract and multiply are correctly rounded.
  *
- * Sums use one fixed tree: pad to the next power of two P with zeros, then `a[i] += a[i + s]` for
- * s = P/2, P/4, ..., 1. It is the tree a GPU workgroup computes naturally, it gives identical bits on
- * every run, and its error grows with log n rather than n. Variance is two-pass (mean first, then the sum
- * of squared deviations): E[x^2] - E[x]^2 leaves float32 residue that explodes downstream divisions.
- * Means and variances work on the data shifted by its first value, so equal values give exact results
- * (an all-equal group has mean exactly its value and std exactly 0).
+ * The canonical sum is the adjacent-pair tree over the items in order, padded with zeros to a power of two:
+ * ((x0 + x1) + (x2 + x3)) + ((x4 + 0) + ...). It is computed by a binary counter (push each item, merge
+ * the top two partial sums while the count is even, fold what is left from the smallest partial up), which
+ * needs O(log n) memory in one thread, and by a workgroup as a shared-memory tree over aligned blocks of a
+ * power-of-two size whose partials then enter the same counter: both give this tree. Its error grows with
+ * log n rather than n, and it gives identical bits on every run.
+ *
+ * Masks never reshape the tree: an item that is not selected contributes 0 to a sum. Means and variances
+ * work on the data shifted by the first selected value (x0 + sum(x - x0) / k), in two passes (mean first,
+ * then squared deviations): E[x^2] - E[x]^2 leaves float32 residue that explodes downstream divisions, and
+ * the shift makes equal values give exact results (an all-equal group has its value as mean, std 0).
  *
  * Defined results on empty sets (documented in docs/language.md): sum, mean, var, std, min, max, first,
  * last = 0; count = 0; any = false; all = true; argmax, argmin, first_index = -1. With fewer than
@@ -17,107 +23,136 @@ import type { AxisOnlyReduceFn, ReduceFn } from "./ir.js";
 
 const f32 = Math.fround;
 
-let tree = new Float32Array(1024);
+/** The binary counter's partial sums: stack[d] covers 2^(heights[d]) items. */
+const stack = new Float32Array(64);
+let depth = 0;
+let pushed = 0;
 
-/** Sum of `values[0..n)` by the fixed pairwise tree, in float32. */
-export function treeSum(values: ArrayLike<number>, n: number): number {
-  if (n === 0) return 0;
-  if (n === 1) return f32(values[0]!);
-  let p = 1;
-  while (p < n) p <<= 1;
-  if (tree.length < p) tree = new Float32Array(p);
-  const t = tree;
-  for (let i = 0; i < n; i++) t[i] = values[i]!;
-  for (let i = n; i < p; i++) t[i] = 0;
-  for (let s = p >> 1; s >= 1; s >>= 1) {
-    for (let i = 0; i < s; i++) t[i] = t[i]! + t[i + s]!;
-  }
-  return t[0]!;
+function begin(): void {
+  depth = 0;
+  pushed = 0;
 }
 
-/**
- * Mean shifted by the first value: x0 + mean(x - x0). A group of equal values gets exactly that value
- * back (a plain sum / n need not), so `s - group.mean(s)` is exactly 0 for an all-equal group.
- */
-export function mean(values: ArrayLike<number>, n: number): number {
-  if (n === 0) return 0;
-  const shift = values[0]!;
-  if (shifted.length < n) shifted = new Float32Array(Math.max(n, shifted.length * 2));
-  for (let i = 0; i < n; i++) shifted[i] = values[i]! - shift;
-  return f32(shift + f32(treeSum(shifted, n) / n));
+function push(v: number): void {
+  pushed++;
+  let x = f32(v);
+  for (let c = pushed; (c & 1) === 0; c >>= 1) x = f32(stack[--depth]! + x);
+  stack[depth++] = x;
 }
 
-let shifted = new Float32Array(1024);
-let deviations = new Float32Array(1024);
+function finish(): number {
+  if (depth === 0) return 0;
+  let acc = stack[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(stack[d]! + acc);
+  return acc;
+}
 
-/**
- * Two-pass variance of the data shifted by its first value, divisor n - ddof; 0 when n - ddof <= 0.
- * Equal values give exactly 0 (their shifted data are all 0), which callers that divide by a std or
- * test `std == 0` rely on.
- */
-export function variance(values: ArrayLike<number>, n: number, ddof: number): number {
-  if (n - ddof <= 0) return 0;
-  const shift = values[0]!;
-  if (deviations.length < n) deviations = new Float32Array(Math.max(n, deviations.length * 2));
-  const d = deviations;
-  for (let i = 0; i < n; i++) d[i] = values[i]! - shift;
-  const m = f32(treeSum(d, n) / n);
+type Mask = ArrayLike<number> | null;
+const selected = (mask: Mask, i: number): boolean => mask === null || mask[i] !== 0;
+
+/** Sum of `values[0..n)` (unselected items count as 0) by the canonical tree. */
+export function treeSum(values: ArrayLike<number>, n: number, mask: Mask = null): number {
+  begin();
+  for (let i = 0; i < n; i++) push(selected(mask, i) ? values[i]! : 0);
+  return finish();
+}
+
+function countSelected(n: number, mask: Mask): number {
+  if (mask === null) return n;
+  let k = 0;
+  for (let i = 0; i < n; i++) if (mask[i] !== 0) k++;
+  return k;
+}
+
+function firstSelected(values: ArrayLike<number>, n: number, mask: Mask): number {
+  for (let i = 0; i < n; i++) if (selected(mask, i)) return values[i]!;
+  return 0;
+}
+
+/** Mean of the selected values, shifted by the first: x0 + sum(x - x0) / k. */
+export function mean(values: ArrayLike<number>, n: number, mask: Mask = null): number {
+  const k = countSelected(n, mask);
+  if (k === 0) return 0;
+  const shift = f32(firstSelected(values, n, mask));
+  begin();
+  for (let i = 0; i < n; i++) push(selected(mask, i) ? f32(values[i]! - shift) : 0);
+  return f32(shift + f32(finish() / k));
+}
+
+/** Two-pass variance of the selected values shifted by the first one, divisor k - ddof; 0 when k - ddof <= 0. */
+export function variance(values: ArrayLike<number>, n: number, ddof: number, mask: Mask = null): number {
+  const k = countSelected(n, mask);
+  if (k - ddof <= 0) return 0;
+  const shift = f32(firstSelected(values, n, mask));
+  begin();
+  for (let i = 0; i < n; i++) push(selected(mask, i) ? f32(values[i]! - shift) : 0);
+  const m = f32(finish() / k);
+  begin();
   for (let i = 0; i < n; i++) {
-    const x = f32(d[i]! - m);
-    d[i] = f32(x * x);
+    if (!selected(mask, i)) push(0);
+    else {
+      const d = f32(f32(values[i]! - shift) - m);
+      push(f32(d * d));
+    }
   }
-  return f32(treeSum(d, n) / (n - ddof));
+  return f32(finish() / (k - ddof));
 }
 
-/** Reduces `values[0..n)`. Bools arrive as 0/1. */
-export function reduce(fn: ReduceFn | AxisOnlyReduceFn, values: ArrayLike<number>, n: number, ddof: number): number {
+/** Reduces the selected items of `values[0..n)`. Bools arrive as 0/1. Positions are into the full range. */
+export function reduce(fn: ReduceFn | AxisOnlyReduceFn, values: ArrayLike<number>, n: number, ddof: number, mask: Mask = null): number {
   switch (fn) {
     case "sum":
-      return treeSum(values, n);
+      return treeSum(values, n, mask);
     case "mean":
-      return mean(values, n);
+      return mean(values, n, mask);
     case "var":
-      return variance(values, n, ddof);
+      return variance(values, n, ddof, mask);
     case "std":
-      return f32(Math.sqrt(variance(values, n, ddof)));
+      return f32(Math.sqrt(variance(values, n, ddof, mask)));
     case "count": {
       let c = 0;
-      for (let i = 0; i < n; i++) if (values[i] !== 0) c++;
+      for (let i = 0; i < n; i++) if (values[i] !== 0 && selected(mask, i)) c++;
       return c;
     }
     case "len":
-      return n;
+      return countSelected(n, mask);
     case "any":
-      for (let i = 0; i < n; i++) if (values[i] !== 0) return 1;
+      for (let i = 0; i < n; i++) if (values[i] !== 0 && selected(mask, i)) return 1;
       return 0;
     case "all":
-      for (let i = 0; i < n; i++) if (values[i] === 0) return 0;
+      for (let i = 0; i < n; i++) if (values[i] === 0 && selected(mask, i)) return 0;
       return 1;
     case "min":
     case "max": {
-      if (n === 0) return 0;
-      let best = values[0]!;
-      for (let i = 1; i < n; i++) {
+      let best = NaN;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        if (!selected(mask, i)) continue;
         const v = values[i]!;
         // NaN wins, so a NaN input is never hidden by a reduction.
-        if (Number.isNaN(v) || (fn === "min" ? v < best : v > best)) best = v;
+        if (!any || Number.isNaN(v) || (fn === "min" ? v < best : v > best)) best = v;
+        any = true;
         if (Number.isNaN(best)) break;
       }
-      return best;
+      return any ? best : 0;
     }
     case "first":
-      return n === 0 ? 0 : values[0]!;
+      for (let i = 0; i < n; i++) if (selected(mask, i)) return values[i]!;
+      return 0;
     case "last":
-      return n === 0 ? 0 : values[n - 1]!;
+      for (let i = n - 1; i >= 0; i--) if (selected(mask, i)) return values[i]!;
+      return 0;
     case "argmax":
     case "argmin": {
-      if (n === 0) return -1;
-      let at = 0;
-      for (let i = 1; i < n; i++) if (fn === "argmax" ? values[i]! > values[at]! : values[i]! < values[at]!) at = i;
+      let at = -1;
+      for (let i = 0; i < n; i++) {
+        if (!selected(mask, i)) continue;
+        if (at < 0 || (fn === "argmax" ? values[i]! > values[at]! : values[i]! < values[at]!)) at = i;
+      }
       return at;
     }
     case "first_index":
-      for (let i = 0; i < n; i++) if (values[i] !== 0) return i;
+      for (let i = 0; i < n; i++) if (values[i] !== 0 && selected(mask, i)) return i;
       return -1;
   }
 }
@@ -147,7 +182,7 @@ let exps = new Float32Array(1024);
 /** Softmax of `values[0..n)` into `out`, shifted by the maximum so exp never overflows. */
 export function softmax(values: ArrayLike<number>, out: Float32Array, n: number): void {
   if (n === 0) return;
-  const top = reduce("max", values, n, 0);
+  const top = reduce("max", values, n, 0, null);
   if (exps.length < n) exps = new Float32Array(Math.max(n, exps.length * 2));
   for (let i = 0; i < n; i++) exps[i] = Math.exp(values[i]! - top);
   const total = treeSum(exps, n);

@@ -90,8 +90,6 @@ function finer(a: Lv, b: Lv): Lv {
 
 /** Reductions that must see i32 values exactly (the others see them as f32). */
 const EXACT = new Set<string>(["min", "max", "first", "last", "argmax", "argmin", "count", "any", "all", "first_index", "len"]);
-/** Reductions whose result is a position, mapped back to the full array when masked. */
-const POSITIONAL = new Set<string>(["argmax", "argmin", "first_index"]);
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
 
@@ -106,6 +104,7 @@ class Evaluator {
   private f32o = new Float32Array(64);
   private f64s = new Float64Array(64);
   private i32s = new Int32Array(64);
+  private masks = new Uint8Array(64);
   private i32o = new Int32Array(64);
 
   constructor(
@@ -197,6 +196,10 @@ class Evaluator {
   private scratchF64(n: number): Float64Array {
     if (this.f64s.length < n) this.f64s = new Float64Array(Math.max(n, this.f64s.length * 2));
     return this.f64s;
+  }
+  private scratchMask(n: number): Uint8Array {
+    if (this.masks.length < n) this.masks = new Uint8Array(Math.max(n, this.masks.length * 2));
+    return this.masks;
   }
   private scratchI32(n: number): Int32Array {
     if (this.i32s.length < n) this.i32s = new Int32Array(Math.max(n, this.i32s.length * 2));
@@ -495,25 +498,13 @@ class Evaluator {
     const m = masked ? this.arg(node.args[1]!, el, "bool") : null;
     const maxLen = this.maxLength(axis);
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
-    const pos = m !== null && POSITIONAL.has(fn) ? this.scratchI32(maxLen) : null;
+    const mk = m === null ? null : this.scratchMask(maxLen);
     for (let r = 0; r < size; r++) {
       const s = off[r]!;
-      const end = off[r + 1]!;
-      let k = 0;
-      if (m === null) for (let j = s; j < end; j++) sc[k++] = x[j]!;
-      else if (pos === null) {
-        for (let j = s; j < end; j++) if (m[j] !== 0) sc[k++] = x[j]!;
-      } else {
-        for (let j = s; j < end; j++) {
-          if (m[j] !== 0) {
-            pos[k] = j - s;
-            sc[k++] = x[j]!;
-          }
-        }
-      }
-      let v = reduce(fn, sc, k, ddof);
-      if (pos !== null && v >= 0) v = pos[v]!;
-      out[r] = v;
+      const n = off[r + 1]! - s;
+      for (let k = 0; k < n; k++) sc[k] = x[s + k]!;
+      if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![s + k]!;
+      out[r] = reduce(fn, sc, n, ddof, mk);
     }
     return out;
   }
@@ -562,18 +553,14 @@ class Evaluator {
     const x = this.arg(node.args[0]!, ROLLOUT, xType);
     const m = masked ? this.arg(node.args[1]!, ROLLOUT, "bool") : null;
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxSize) : this.scratchF32(maxSize);
+    const mk = m === null ? null : this.scratchMask(maxSize);
     const out = allocColumn(node.type, groupCount);
     for (let g = 0; g < groupCount; g++) {
-      let k = 0;
-      const end = start[g + 1]!;
-      if (m === null) for (let j = start[g]!; j < end; j++) sc[k++] = x[members[j]!]!;
-      else {
-        for (let j = start[g]!; j < end; j++) {
-          const i = members[j]!;
-          if (m[i] !== 0) sc[k++] = x[i]!;
-        }
-      }
-      out[g] = reduce(fn, sc, k, ddof);
+      const s = start[g]!;
+      const n = start[g + 1]! - s;
+      for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
+      if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![members[s + k]!]!;
+      out[g] = reduce(fn, sc, n, ddof, mk);
     }
     return out;
   }
@@ -650,10 +637,8 @@ class Evaluator {
       return out;
     }
     const m = this.arg(node.args[1]!, domain, "bool");
-    const sc = xType === "i32" && EXACT.has(fn) ? new Float64Array(n) : new Float32Array(n);
-    let k = 0;
-    for (let i = 0; i < n; i++) if (m[i] !== 0) sc[k++] = x[i]!;
-    out[0] = reduce(fn, sc, k, ddof);
+    const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(x) : x;
+    out[0] = reduce(fn, values, n, ddof, m);
     return out;
   }
 
