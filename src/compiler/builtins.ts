@@ -46,7 +46,7 @@ export const ELEMENTWISE_BUILTINS: readonly ElementwiseBuiltin[] = [
   { name: "floor", params: ["float"], result: "float", cpu: Math.floor, wgsl: "floor($0)", doc: "round down" },
   { name: "ceil", params: ["float"], result: "float", cpu: Math.ceil, wgsl: "ceil($0)", doc: "round up" },
   { name: "round", params: ["float"], result: "float", cpu: roundHalfEven, wgsl: "round($0)", doc: "round half to even (as WGSL does)" },
-  { name: "is_finite", params: ["float"], result: "bool", cpu: (x) => (Number.isFinite(x) ? 1 : 0), wgsl: "(abs($0) <= 3.40282347e38)", doc: "false for NaN and infinities" },
+  { name: "is_finite", params: ["float"], result: "bool", cpu: (x) => (Number.isFinite(x) ? 1 : 0), wgsl: "(abs($0) <= 0x1.fffffep+127f)", doc: "false for NaN and infinities" },
 ];
 
 function roundHalfEven(x: number): number {

@@ -64,8 +64,14 @@ function countSelected(n: number, mask: Mask): number {
   return k;
 }
 
-function firstSelected(values: ArrayLike<number>, n: number, mask: Mask): number {
-  for (let i = 0; i < n; i++) if (selected(mask, i)) return values[i]!;
+/** The shift of means and variances: the first selected value, or 0 when that is not finite (inf - inf is NaN). */
+function shiftOf(values: ArrayLike<number>, n: number, mask: Mask): number {
+  for (let i = 0; i < n; i++) {
+    if (selected(mask, i)) {
+      const v = f32(values[i]!);
+      return Number.isFinite(v) ? v : 0;
+    }
+  }
   return 0;
 }
 
@@ -73,7 +79,7 @@ function firstSelected(values: ArrayLike<number>, n: number, mask: Mask): number
 export function mean(values: ArrayLike<number>, n: number, mask: Mask = null): number {
   const k = countSelected(n, mask);
   if (k === 0) return 0;
-  const shift = f32(firstSelected(values, n, mask));
+  const shift = shiftOf(values, n, mask);
   begin();
   for (let i = 0; i < n; i++) push(selected(mask, i) ? f32(values[i]! - shift) : 0);
   return f32(shift + f32(finish() / k));
@@ -83,7 +89,7 @@ export function mean(values: ArrayLike<number>, n: number, mask: Mask = null): n
 export function variance(values: ArrayLike<number>, n: number, ddof: number, mask: Mask = null): number {
   const k = countSelected(n, mask);
   if (k - ddof <= 0) return 0;
-  const shift = f32(firstSelected(values, n, mask));
+  const shift = shiftOf(values, n, mask);
   begin();
   for (let i = 0; i < n; i++) push(selected(mask, i) ? f32(values[i]! - shift) : 0);
   const m = f32(finish() / k);
@@ -96,6 +102,13 @@ export function variance(values: ArrayLike<number>, n: number, ddof: number, mas
     }
   }
   return f32(finish() / (k - ddof));
+}
+
+/** Exact sum of int32 values, wrapping like int32 arithmetic: associative, so every order gives it. */
+export function intSum(values: ArrayLike<number>, n: number, mask: Mask = null): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) if (selected(mask, i)) acc = (acc + values[i]!) | 0;
+  return acc;
 }
 
 /** Reduces the selected items of `values[0..n)`. Bools arrive as 0/1. Positions are into the full range. */
@@ -191,10 +204,10 @@ export function softmax(values: ArrayLike<number>, out: Float32Array, n: number)
 
 let others = new Float32Array(1024);
 
-/** Mean of every value but `values[skip]`: mean + (mean - x) / (n - 1), free of the cancellation in (S - x). */
-export function leaveOneOutMean(groupMean: number, x: number, n: number): number {
+/** Mean of every value of a group but x, as the frameworks write it: (sum - x) / (n - 1); 0 for a singleton. */
+export function leaveOneOutMean(sum: number, x: number, n: number): number {
   if (n < 2) return 0;
-  return f32(groupMean + f32(f32(groupMean - x) / (n - 1)));
+  return f32(f32(sum - x) / (n - 1));
 }
 
 /**

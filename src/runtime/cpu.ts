@@ -32,7 +32,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type BinaryFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, extremumScan, leaveOneOutMean, leaveOneOutStd, mean, reduce, softmax } from "../compiler/reducers.js";
+import { discountedScan, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -89,7 +89,12 @@ function finer(a: Lv, b: Lv): Lv {
 }
 
 /** Reductions that must see i32 values exactly (the others see them as f32). */
-const EXACT = new Set<string>(["min", "max", "first", "last", "argmax", "argmin", "count", "any", "all", "first_index", "len"]);
+const EXACT = new Set<string>(["sum", "min", "max", "first", "last", "argmax", "argmin", "count", "any", "all", "first_index", "len"]);
+
+/** A reduction over values of type `xType`: sums of ints are exact int32 sums, everything else as `reduce`. */
+function reduceValues(fn: ReduceFn | AxisOnlyReduceFn, xType: Scalar, values: ArrayLike<number>, n: number, ddof: number, mask: ArrayLike<number> | null): number {
+  return fn === "sum" && xType === "i32" ? intSum(values, n, mask) : reduce(fn, values, n, ddof, mask);
+}
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
 
@@ -504,7 +509,7 @@ class Evaluator {
       const n = off[r + 1]! - s;
       for (let k = 0; k < n; k++) sc[k] = x[s + k]!;
       if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![s + k]!;
-      out[r] = reduce(fn, sc, n, ddof, mk);
+      out[r] = reduceValues(fn, xType, sc, n, ddof, mk);
     }
     return out;
   }
@@ -560,7 +565,7 @@ class Evaluator {
       const n = start[g + 1]! - s;
       for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
       if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![members[s + k]!]!;
-      out[g] = reduce(fn, sc, n, ddof, mk);
+      out[g] = reduceValues(fn, xType, sc, n, ddof, mk);
     }
     return out;
   }
@@ -607,8 +612,8 @@ class Evaluator {
           }
           break;
         case "loo_mean": {
-          const m = mean(sc, n);
-          for (let k = 0; k < n; k++) out[members[s + k]!] = leaveOneOutMean(m, sc[k]!, n);
+          const total = treeSum(sc, n);
+          for (let k = 0; k < n; k++) out[members[s + k]!] = leaveOneOutMean(total, sc[k]!, n);
           break;
         }
         case "loo_std":
@@ -623,23 +628,45 @@ class Evaluator {
     return out;
   }
 
+  /**
+   * Batch reductions visit items in the canonical batch order: groups in order of first appearance, the
+   * rollouts of a group in input order, the elements of a rollout in order. It is the order the WebGPU
+   * backend keeps in memory, so both sum the same sequence.
+   */
   private batchReduce(fn: ReduceFn, ddof: number, masked: boolean, node: Node): Column {
     const xId = node.args[0]!;
     const xType = this.typeOf(xId);
     let domain = this.levelOf(xId);
     if (masked) domain = finer(domain, this.levelOf(node.args[1]!));
     const x = this.arg(xId, domain, xType);
-    const n = this.sizeOf(domain);
-    const out = allocColumn(node.type, 1);
-    if (!masked) {
-      const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(x) : x;
-      out[0] = reduce(fn, values, n, ddof);
-      return out;
+    const m = masked ? this.arg(node.args[1]!, domain, "bool") : null;
+    const order = this.batchOrder(domain);
+    const n = order === null ? this.sizeOf(domain) : order.length;
+    const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(n) : xType === "i32" ? new Int32Array(n) : new Float32Array(n);
+    const mask = m === null ? null : new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = order === null ? i : order[i]!;
+      values[i] = x[at]!;
+      if (mask !== null) mask[i] = m![at]!;
     }
-    const m = this.arg(node.args[1]!, domain, "bool");
-    const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(x) : x;
-    out[0] = reduce(fn, values, n, ddof, m);
+    const out = allocColumn(node.type, 1);
+    out[0] = reduceValues(fn, xType, values, n, ddof, mask);
     return out;
+  }
+
+  /** Item indices of a level in canonical batch order (null when it is the identity). */
+  private batchOrder(level: Lv): Int32Array | null {
+    if (level.cls !== 2 && level.cls !== 3) return null;
+    const { members } = this.groups();
+    if (level.cls === 2) return members;
+    const off = this.offsets(level.axis!);
+    const order = new Int32Array(off[this.batch.size]!);
+    let k = 0;
+    for (let j = 0; j < members.length; j++) {
+      const r = members[j]!;
+      for (let e = off[r]!; e < off[r + 1]!; e++) order[k++] = e;
+    }
+    return order;
   }
 
   // ----- roots
