@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    globalSetup: ["test/gpu/globalSetup.ts"],
+    // The soak test forces garbage collection between scoring calls.
+    execArgv: ["--expose-gc"],
   },
 });

@@ -3,18 +3,11 @@
  * standard library on the CPU backend to 1e-4. Each test names the vector's source in catalog.md.
  */
 import { describe, expect, it } from "vitest";
-import { compileOk, groupedRows, scoreRows } from "../support.js";
-
-const rewards = [
-  [1, 0, 0, 1],
-  [0, 0, 0, 0],
-  [0.5, 1, 0, 0],
-];
-const lengths = [10, 20, 30, 40];
+import { scoreRows } from "../support.js";
+import { rewards, vectorBatch } from "./vectors.js";
 
 function advantages(call: string, groups = rewards, extraInputs = ""): number[] {
-  const module = compileOk(`reward v\ngroup by prompt\ninput r : float\n${extraInputs}\nreward = r\nadvantage = ${call}\n`);
-  const rows = groupedRows(groups, (_g, i) => (extraInputs ? { length: lengths[i % lengths.length] } : {}));
+  const { module, rows } = vectorBatch(call, groups, extraInputs);
   return scoreRows(module, rows).outputs.advantage!;
 }
 

@@ -223,6 +223,8 @@ class KernelWriter {
       `if (lid == 0u) { ws = u32(${this.readTyped(this.plan.system.groupStart, "gi")}); wn = u32(${this.readTyped(this.plan.system.groupSize, "gi")}); }`,
       "let gs = workgroupUniformLoad(&ws);",
       "let n = workgroupUniformLoad(&wn);",
+      // Every invocation has read ws and wn before invocation 0 reuses them.
+      "workgroupBarrier();",
     ];
     const root = this.root;
     // The group index is known at the top of this kernel.

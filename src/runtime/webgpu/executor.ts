@@ -58,6 +58,8 @@ export class WebGpuExecutor {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly buffers = new Map<string, GPUBuffer>();
   private readonly maxBinding: number;
+  /** Dispatches recorded by the last `run` (windows included): for tests and benchmarks. */
+  lastDispatchCount = 0;
 
   constructor(
     private readonly gpu: GpuContext,
@@ -98,6 +100,7 @@ export class WebGpuExecutor {
 
     const dispatches: { kernel: WgslKernel; window: Window }[] = [];
     for (const kernel of this.program.kernels) for (const window of this.windows(kernel, layout)) dispatches.push({ kernel, window });
+    this.lastDispatchCount = dispatches.length;
 
     const align = this.gpu.limits.minUniformBufferOffsetAlignment;
     const uniformBytes = Math.max(align, dispatches.length * align);
