@@ -1,12 +1,12 @@
 /** Shared test helpers: compile from a string, score rows on the CPU backend. */
-import { compileSource } from "../src/compiler/compile.js";
+import { compileSource, type CompileOptions } from "../src/compiler/compile.js";
 import type { IrModule } from "../src/compiler/ir.js";
 import { renderDiagnostics } from "../src/diagnostics/render.js";
 import { batchFromRows } from "../src/runtime/rows.js";
 import { Session } from "../src/runtime/session.js";
 
-export function compileOk(text: string, file = "test.reward"): IrModule {
-  const result = compileSource(file, text);
+export function compileOk(text: string, file = "test.reward", options: CompileOptions = {}): IrModule {
+  const result = compileSource(file, text, options);
   if (!result.module) throw new Error(`expected a clean compile:\n${renderDiagnostics(result.diagnostics, result.sources)}`);
   return result.module;
 }

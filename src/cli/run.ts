@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { IrModule } from "../compiler/ir.js";
-import type { Column } from "../runtime/batch.js";
 import { formatRowErrors, RuntimeInputError } from "../runtime/errors.js";
 import { parseJsonl } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
@@ -23,10 +22,12 @@ export const runCommand: CommandSpec = {
     overwrite: { type: "boolean", help: "allow output fields (reward, advantage, keep, weight) to replace fields of the same name in the rows" },
   },
   details: [
-    "Each output row is the input row with the outputs added: reward, advantage (a number, or an array for",
-    "per-token advantages), keep, weight. Rows come back in input order. Floats are float32, printed with",
-    "the fewest digits that read back to the same float32; NaN and infinities print as null and are counted",
-    "on stderr.",
+    "Each output row is the input row as written with the outputs appended: reward, advantage (a number, or",
+    "an array for per-token advantages), keep, weight. Rows come back in input order. Floats are float32,",
+    "printed with the fewest digits that read back to the same float32; NaN and infinities print as null",
+    "and are counted on stderr. A row that repeats a field is rejected.",
+    "",
+    "--param values are decimal numbers (0.5, -2, 1e-6), inf, -inf, true or false.",
     "",
     "Exit codes: 0 scored; 1 the spec has errors; 2 bad input rows, params, state or usage.",
   ].join("\n"),
@@ -61,41 +62,68 @@ export function runRun(argv: string[], color: boolean): number {
   const session = new Session(module, { params });
   const statePath = values.state as string | undefined;
   if (statePath && existsSync(statePath)) session.restoreState(readFileSync(statePath, "utf8"));
+  const stateBefore = session.state();
   const { outputs, metrics } = session.score(built.batch);
 
-  const offsets = advantageOffsets(module, built.batch.axes, outputs);
+  const offsets = advantageOffsets(module, built.batch.axes);
   let nonFinite = 0;
   const lines: string[] = [];
   const rows = parsed.rows as Record<string, unknown>[];
   for (let i = 0; i < rows.length; i++) {
-    const row: Record<string, unknown> = { ...rows[i] };
+    const fields: [string, unknown][] = [];
     for (const output of module.outputs) {
       const column = outputs.get(output.name)!;
-      if (output.name === "keep") row.keep = column[i] !== 0;
+      if (output.name === "keep") fields.push(["keep", column[i] !== 0]);
       else if (output.name === "advantage" && offsets) {
         const values: (number | null)[] = [];
         for (let k = offsets[i]!; k < offsets[i + 1]!; k++) values.push(jsonNumber(column[k]!));
         nonFinite += values.filter((v) => v === null).length;
-        row.advantage = values;
+        fields.push(["advantage", values]);
       } else {
         const v = jsonNumber(column[i]!);
         if (v === null) nonFinite++;
-        row[output.name] = v;
+        fields.push([output.name, v]);
       }
     }
-    lines.push(JSON.stringify(row));
+    const row = rows[i]!;
+    // Re-serialising would round big ints and print `3.0` as `3`: add the outputs to the row's own text instead,
+    // unless --overwrite replaces a field of the row, which only a rewrite can do.
+    const replaces = fields.some(([name]) => Object.prototype.hasOwnProperty.call(row, name));
+    lines.push(replaces ? JSON.stringify({ ...row, ...Object.fromEntries(fields) }) : appendFields(parsed.texts[i]!, fields));
   }
   const out = values.out as string | undefined;
   const scored = lines.join("\n") + (lines.length ? "\n" : "");
   const metricsJson = JSON.stringify(Object.fromEntries([...metrics].map(([k, v]) => [k, jsonNumber(v)])));
 
-  if (out) writeFileAtomic(out, scored);
-  else process.stdout.write(scored);
+  // The scored rows go last: a failed write of the metrics or the state must not leave them behind alone.
   if (values.metrics) writeFileAtomic(values.metrics as string, metricsJson + "\n");
   else process.stderr.write(`metrics: ${metricsJson}\n`);
-  if (statePath) writeFileAtomic(statePath, session.saveState() + "\n");
+  if (statePath) {
+    writeFileAtomic(statePath, session.saveState() + "\n");
+    warnOfNonFiniteState(module, stateBefore, session.state(), statePath);
+  }
+  if (out) writeFileAtomic(out, scored);
+  else process.stdout.write(scored);
   if (nonFinite > 0) process.stderr.write(`warning: ${nonFinite} output value${nonFinite === 1 ? " is" : "s are"} NaN or infinite (printed as null)\n`);
   return 0;
+}
+
+/** `{"a":1}` plus fields b and c is `{"a":1,"b":...,"c":...}`; `json` is an object's text, ending in `}`. */
+function appendFields(json: string, fields: [string, unknown][]): string {
+  const body = json.slice(0, -1);
+  // Only an empty object has `{` right before its closing brace; every member ends with a value.
+  const separator = body.trimEnd().endsWith("{") ? "" : ",";
+  return `${body}${separator}${fields.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(",")}}`;
+}
+
+/** A float state that turns NaN or infinite usually means a diverging update; the next runs would carry it on. */
+function warnOfNonFiniteState(module: IrModule, before: Record<string, number>, after: Record<string, number>, statePath: string): void {
+  for (const s of module.states) {
+    const value = after[s.name]!;
+    if (Number.isFinite(before[s.name]) && !Number.isFinite(value)) {
+      process.stderr.write(`warning: state \`${s.name}\` became ${value} after this batch (saved as "${value}" in \`${statePath}\`)\n`);
+    }
+  }
 }
 
 function rowErrors(path: string, text: string): number {
@@ -108,12 +136,11 @@ function jsonNumber(x: number): number | null {
 }
 
 /** Offsets of the advantage's axis when the advantage is per element, so each row gets its own array. */
-function advantageOffsets(module: IrModule, axes: Map<string, Int32Array>, outputs: Map<string, Column>): Int32Array | null {
+function advantageOffsets(module: IrModule, axes: Map<string, Int32Array>): Int32Array | null {
   const adv = module.outputs.find((o) => o.name === "advantage");
   if (!adv) return null;
   const level = module.nodes[adv.node]!.level;
   if (level.kind !== "element") return null;
-  void outputs;
   return axes.get(level.axis) ?? null;
 }
 
@@ -126,6 +153,9 @@ function findClash(module: IrModule, rows: Record<string, unknown>[], lines: num
   return null;
 }
 
+/** A decimal number, as in JSON or Python: `Number()` alone would also take `0x5`, `0b101` and `Infinity`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseParams(items: string[]): Record<string, number | boolean> {
   const params: Record<string, number | boolean> = {};
   for (const item of items) {
@@ -134,9 +164,10 @@ function parseParams(items: string[]): Record<string, number | boolean> {
     const name = item.slice(0, eq);
     const raw = item.slice(eq + 1).trim();
     if (raw === "true" || raw === "false") params[name] = raw === "true";
-    else if (raw !== "" && Number.isFinite(Number(raw))) params[name] = Number(raw);
     else if (raw === "inf" || raw === "-inf") params[name] = raw === "inf" ? Infinity : -Infinity;
-    else throw new UsageError(`--param ${name}: \`${raw}\` is not a number or true/false`);
+    else if (DECIMAL.test(raw) && Number.isFinite(Number(raw))) params[name] = Number(raw);
+    else if (DECIMAL.test(raw)) throw new UsageError(`--param ${name}: \`${raw}\` is too large; write inf for infinity`);
+    else throw new UsageError(`--param ${name}: \`${raw}\` is not a number (such as 0.5, -2 or 1e-6), inf, -inf, true or false`);
   }
   return params;
 }

@@ -7,7 +7,7 @@
  * over a group or over the batch; scans; shifts) are described by `STRUCTURED_BUILTINS`; their numerics
  * live in `reducers.ts`, again shared by folding and the CPU backend.
  */
-import type { AxisOnlyReduceFn, GroupMapFn, ReduceFn, ScanFn } from "./ir.js";
+import type { AxisOnlyReduceFn, GroupMapFn, ReduceFn, Scalar, ScanFn } from "./ir.js";
 
 /** `num` accepts int or float and the result follows the promoted argument type. */
 export type ParamKind = "float" | "num" | "bool";
@@ -109,3 +109,26 @@ export const STRUCTURED_BUILTINS: ReadonlyMap<string, StructuredBuiltin> = table
 
 /** Conversions `float(x)`, `int(x)` (truncates toward zero), `bool(x)` (x != 0). */
 export const CASTS = new Set(["float", "int", "bool"]);
+
+/** The type a reduction gives over values of type `input` (already converted to what the reduction reads). */
+export function reductionType(fn: string, input: Scalar): Scalar {
+  switch (fn) {
+    case "count":
+    case "len":
+    case "argmax":
+    case "argmin":
+    case "first_index":
+      return "i32";
+    case "any":
+    case "all":
+      return "bool";
+    case "sum":
+    case "min":
+    case "max":
+    case "first":
+    case "last":
+      return input;
+    default:
+      return "f32";
+  }
+}

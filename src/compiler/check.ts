@@ -9,10 +9,10 @@
  */
 import { error, warning, type Diagnostic, type Label, type Span } from "../diagnostics/diagnostic.js";
 import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, RangeExpr, StateItem, TypeExpr, UnaryExpr, IndexExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
-import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
+import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, reductionType, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
 import { didYouMean } from "./didYouMean.js";
 import { evaluateConstant } from "./evaluateConstant.js";
-import { LEVEL_RANK, isUniform, type Axis, type BinaryFn, type InputDecl, type IrModule, type Level, type OutputDecl, type ParamDecl, type Scalar, type StateDecl } from "./ir.js";
+import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, type Axis, type BinaryFn, type InputDecl, type IrModule, type Level, type OutputDecl, type ParamDecl, type Scalar, type StateDecl } from "./ir.js";
 import { IrBuilder, type Value } from "./lower.js";
 import { STD_ALIAS, type Scope } from "./resolve.js";
 
@@ -31,15 +31,29 @@ interface Env {
   frames: CallFrame[];
 }
 
+/**
+ * Diagnostics that hold whatever a function is called with: unknown names and functions, wrong argument
+ * counts or names, reserved names, recursion. Types and levels depend on the arguments.
+ */
+const ARGUMENT_INDEPENDENT_CODES: ReadonlySet<string> = new Set(["R0101", "R0103", "R0104", "R0106", "R0107", "R0108"]);
+
 const CONST: Level = { kind: "const" };
 const ROLLOUT: Level = { kind: "rollout" };
 
 export function check(scope: Scope): { module: IrModule | null; diagnostics: Diagnostic[] } {
-  return new Checker(scope).run();
+  const checker = new Checker(scope);
+  try {
+    return checker.run();
+  } catch (e) {
+    // Each expression is within the parser's depth limit, but calls are inlined and `let`s followed where they
+    // are used, so long chains of them can still nest deeper than the stack allows.
+    if (!(e instanceof RangeError)) throw e;
+    return { module: null, diagnostics: [...checker.reported(), checker.tooDeeplyNested()] };
+  }
 }
 
 class Checker {
-  private readonly b = new IrBuilder();
+  private b = new IrBuilder();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly axes = new Map<string, Axis>();
   private readonly inputLevels = new Map<string, { type: Scalar; level: Level }>();
@@ -48,6 +62,10 @@ class Checker {
   private readonly calledFns = new Set<FnItem>();
   /** Calls into a library already reported as failing: one diagnostic per call is enough. */
   private readonly failedLibraryCalls = new Set<Span>();
+  /** The item's expression `run` is checking: where a run cut short by the stack points. */
+  private outermost: Expr | null = null;
+  /** Code and primary span of every warning already reported (see `warn`). */
+  private readonly warned = new Set<string>();
   private readonly top: Env;
 
   constructor(private readonly scope: Scope) {
@@ -57,10 +75,15 @@ class Checker {
   run(): { module: IrModule | null; diagnostics: Diagnostic[] } {
     const scope = this.scope;
     const inputs = this.declareInputs();
+    this.checkGroupKeyType();
     const params = this.declareParams();
     const states = this.declareStates();
 
-    for (const item of scope.values.values()) if (item.kind === "Let") this.checkLet(item, this.top);
+    for (const item of scope.values.values()) {
+      if (item.kind !== "Let") continue;
+      this.outermost = item.value;
+      this.checkLet(item, this.top);
+    }
 
     const outputs: OutputDecl[] = [];
     const rewardItem = scope.outputs.get("reward");
@@ -71,12 +94,14 @@ class Checker {
       );
     }
     for (const item of scope.outputs.values()) {
+      this.outermost = item.value;
       const value = this.checkOutput(item, this.top);
       if (value) outputs.push({ name: item.target.name, node: value.id });
     }
 
     const metrics: OutputDecl[] = [];
     for (const item of scope.metrics.values()) {
+      this.outermost = item.value;
       const value = this.checkExpr(item.value, this.top);
       if (!value) continue;
       if (!isUniform(value.level)) {
@@ -93,6 +118,7 @@ class Checker {
         this.diagnostics.push(error("R0211", `no state named \`${item.name.name}\``, item.name.span, "not declared with `state`", { help: hint(didYouMean(item.name.name, known)) ?? "declare it first: `state NAME : float = 0.0`" }));
         continue;
       }
+      this.outermost = item.value;
       const value = this.checkExpr(item.value, this.top);
       if (!value) continue;
       if (!isUniform(value.level)) {
@@ -108,7 +134,7 @@ class Checker {
     const errorsSoFar = this.diagnostics.some((d) => d.severity === "error");
     for (const input of errorsSoFar ? [] : scope.values.values()) {
       if (input.kind === "Input" && !this.usedInputs.has(input.name.name) && input.name.name !== scope.groupBy?.key.name) {
-        this.diagnostics.push(warning("W0301", `input \`${input.name.name}\` is never used`, input.name.span, "declared here", { help: "remove it, or use it in the reward" }));
+        this.warn(warning("W0301", `input \`${input.name.name}\` is never used`, input.name.span, "declared here", { help: "remove it, or use it in the reward" }));
       }
     }
 
@@ -126,6 +152,19 @@ class Checker {
       metrics,
     };
     return { module: failed ? null : module, diagnostics: this.diagnostics };
+  }
+
+  /** The diagnostics so far, for a run cut short. */
+  reported(): Diagnostic[] {
+    return this.diagnostics;
+  }
+
+  /** The diagnostic for a run cut short by the stack, at the top-level expression being checked. */
+  tooDeeplyNested(): Diagnostic {
+    const span = this.outermost?.span ?? this.scope.program.span;
+    return error("R0002", "expression nested too deeply once functions and `let`s are expanded", span, "too deep to check", {
+      help: "shorten chains of functions calling functions, or of `let`s defined from the next one",
+    });
   }
 
   // ---------------------------------------------------------------- declarations
@@ -150,6 +189,25 @@ class Checker {
       decls.push({ name: item.name.name, type, axis, range });
     }
     return decls;
+  }
+
+  /**
+   * A row's group key is a string or a number; when the key is also declared as an input, the same field
+   * must pass that declaration too, which only an int can do for every key (a bool or an array never can).
+   */
+  private checkGroupKeyType(): void {
+    const key = this.scope.groupBy?.key;
+    const input = key ? this.scope.values.get(key.name) : undefined;
+    if (!key || input?.kind !== "Input" || (input.type.scalar === "int" && !input.type.shape)) return;
+    this.diagnostics.push(
+      error("R0201", `the group key \`${key.name}\` is declared as an input of type \`${typeText(input.type)}\``, input.type.span, "a group key declared as an input must be `int`", {
+        labels: [
+          { span: input.type.span, message: "a group key declared as an input must be `int`", primary: true },
+          { span: key.span, message: "used as the group key here", primary: false },
+        ],
+        help: `group keys are ints, or strings and numbers left undeclared: declare \`input ${key.name} : int\`, or remove the declaration`,
+      }),
+    );
   }
 
   private checkRange(range: RangeExpr | null, type: Scalar, item: InputItem | ParamItem): [number, number] | null {
@@ -209,6 +267,7 @@ class Checker {
 
   /** Checks an expression that must be a compile-time constant and returns its value in `type`. */
   private constantValue(expr: Expr, type: Scalar, what: string): number | null {
+    this.outermost = expr;
     const value = this.checkExpr(expr, this.top);
     if (!value) return null;
     if (value.level.kind !== "const") {
@@ -264,16 +323,31 @@ class Checker {
     return value;
   }
 
+  /**
+   * A function nobody calls is still checked once, so a misspelt name shows before the first call. Its
+   * parameters are bound to stand-in rollout-level values, which say nothing about the arguments a real call
+   * would pass: only the diagnostics that do not depend on them (names, arities) are kept, and the body's IR
+   * goes to a scratch builder, never into the module.
+   */
   private checkUncalledFunctions(): void {
-    for (const fn of this.scope.fns.values()) {
-      if (this.calledFns.has(fn)) continue;
-      // Check the body once with rollout-level arguments so mistakes show before the first call.
-      const locals = new Map<string, Value>();
-      for (const p of fn.params) {
-        const type = p.type ? scalarOf(p.type) : "f32";
-        locals.set(p.name.name, this.b.add({ op: "input", name: `<${p.name.name}>` }, type, ROLLOUT, [], p.span));
+    const moduleBuilder = this.b;
+    this.b = new IrBuilder();
+    try {
+      for (const fn of this.scope.fns.values()) {
+        if (this.calledFns.has(fn)) continue;
+        const locals = new Map<string, Value>();
+        for (const p of fn.params) {
+          const type = p.type ? scalarOf(p.type) : "f32";
+          locals.set(p.name.name, this.b.add({ op: "input", name: p.name.name }, type, ROLLOUT, [], p.span));
+        }
+        const reportedBefore = this.diagnostics.length;
+        this.outermost = fn.body;
+        this.checkExpr(fn.body, { scope: this.scope, locals, frames: [] });
+        const found = this.diagnostics.splice(reportedBefore);
+        this.diagnostics.push(...found.filter((d) => ARGUMENT_INDEPENDENT_CODES.has(d.code)));
       }
-      this.checkExpr(fn.body, { scope: this.scope, locals, frames: [] });
+    } finally {
+      this.b = moduleBuilder;
     }
   }
 
@@ -282,7 +356,7 @@ class Checker {
   private checkExpr(e: Expr, env: Env): Checked {
     switch (e.kind) {
       case "Number":
-        if (e.isInt && (e.value > 2147483647 || e.value < -2147483648)) {
+        if (e.isInt && (e.value > INT32_MAX || e.value < INT32_MIN)) {
           this.report(env, error("R0003", `${e.raw} does not fit in an int (32 bits)`, e.span, "too large", { help: `write it as a float: \`${e.raw}.0\`` }));
           return null;
         }
@@ -306,7 +380,7 @@ class Checker {
           return null;
         }
         if (!cond || !then || !other) return null;
-        return this.select(cond, then, other, e.then, e.else, e.span, env);
+        return this.select(cond, then, other, e.cond, e.then, e.else, e.span, env);
       }
       case "Match":
         return this.checkMatch(e, env);
@@ -365,6 +439,8 @@ class Checker {
   }
 
   private checkUnary(e: UnaryExpr, env: Env): Checked {
+    // The literal 2147483648 does not fit in an int, but its negation is the smallest int.
+    if (e.op === "-" && e.operand.kind === "Number" && e.operand.isInt && e.operand.value === -INT32_MIN) return this.b.constant(INT32_MIN, "i32", e.span);
     const operand = this.checkExpr(e.operand, env);
     if (!operand) return null;
     if (e.op === "not") {
@@ -408,10 +484,10 @@ class Checker {
     return this.b.add({ op: "binary", fn: op }, isComparison ? "bool" : operandType, level, [a.id, c.id], e.span);
   }
 
-  private select(cond: Value, then: Value, other: Value, thenExpr: Expr, elseExpr: Expr, span: Span, env: Env): Checked {
+  private select(cond: Value, then: Value, other: Value, condExpr: Expr, thenExpr: Expr, elseExpr: Expr, span: Span, env: Env): Checked {
     const type = this.unify(then, other, thenExpr, elseExpr, env);
     if (!type) return null;
-    const level = this.join([cond, then, other], [thenExpr, thenExpr, elseExpr], env);
+    const level = this.join([cond, then, other], [condExpr, thenExpr, elseExpr], env);
     if (!level) return null;
     const a = this.convert(then, type, thenExpr.span);
     const c = this.convert(other, type, elseExpr.span);
@@ -440,6 +516,8 @@ class Checker {
     const arms = e.arms.map((arm) => this.checkExpr(arm.body, env));
     if (scrutinees.some((s) => !s) || arms.some((a) => !a)) return null;
     const values = scrutinees as Value[];
+    // An arm tests its scrutinees together, so they must combine like the operands of an `and`.
+    if (!this.join(values, e.scrutinees, env)) return null;
     let ok = true;
     for (const [i, s] of values.entries()) {
       if (s.type === "f32") {
@@ -456,19 +534,26 @@ class Checker {
       for (const [i, p] of arm.patterns.entries()) {
         const want = values[i]!.type;
         if ((p.kind === "PBool" && want !== "bool") || (p.kind === "PInt" && want !== "i32")) {
-          this.report(env, error("R0201", `pattern does not fit a ${typeName(want)}`, p.span, `expected ${want === "bool" ? "`true`, `false`" : "an int"} or \`_\``));
+          this.report(env, error("R0201", `pattern does not fit ${typeName(want)}`, p.span, `expected ${want === "bool" ? "`true`, `false`" : "an int"} or \`_\``));
           ok = false;
         }
       }
     }
     if (!ok) return null;
     const coverage = matchCoverage(e, values);
+    if (coverage.tooManyCases !== null && !e.arms.at(-1)!.patterns.every((p) => p.kind === "PWild")) {
+      this.report(env, error("R0207", "this case table has too many cases to check that it covers them all", e.span, `${coverage.tooManyCases} combinations of values`, {
+        notes: [`rewardc enumerates at most ${MAX_MATCH_COMBINATIONS} combinations; beyond that a table must end with a catch-all arm`],
+        help: "end it with an arm of wildcards `| _, ... => ...`",
+      }));
+      return null;
+    }
     if (coverage.missing) {
       this.report(env, error("R0207", "this case table does not cover every case", e.span, `(${coverage.missing.join(", ")}) is not covered`, { help: "add an arm for it, or a last arm of wildcards `| _, ... => ...`" }));
       return null;
     }
     for (const i of coverage.unreachable) {
-      this.diagnostics.push(warning("W0302", "this arm can never be chosen", e.arms[i]!.span, "earlier arms cover every case it matches"));
+      this.warn(warning("W0302", "this arm can never be chosen", e.arms[i]!.span, "earlier arms cover every case it matches"));
     }
     const bodies = arms as Value[];
     // Arms in order: the last arm is the fallback; each earlier arm guards with its patterns.
@@ -477,14 +562,17 @@ class Checker {
     for (let a = e.arms.length - 2; a >= 0; a--) {
       const arm = e.arms[a]!;
       let cond: Value = this.b.constant(1, "bool");
+      // The scrutinee that gives the arm's test its level, for a label if the test cannot combine with a body.
+      let condExpr: Expr = e.scrutinees[0]!;
       for (const [i, p] of arm.patterns.entries()) {
         if (p.kind === "PWild") continue;
         const s = values[i]!;
         const lit = this.b.constant(p.kind === "PBool" ? (p.value ? 1 : 0) : p.value, s.type, p.span);
         const test = this.b.add({ op: "binary", fn: "eq" }, "bool", s.level, [s.id, lit.id], p.span);
+        if (LEVEL_RANK[test.level.kind] > LEVEL_RANK[cond.level.kind]) condExpr = e.scrutinees[i]!;
         cond = cond.level.kind === "const" ? test : this.b.add({ op: "binary", fn: "and" }, "bool", this.maxLevel(cond.level, test.level), [cond.id, test.id], arm.span);
       }
-      const next = this.select(cond, bodies[a]!, result, arm.body, resultExpr, e.span, env);
+      const next = this.select(cond, bodies[a]!, result, condExpr, arm.body, resultExpr, e.span, env);
       if (!next) return null;
       result = next;
       resultExpr = arm.body;
@@ -739,6 +827,20 @@ class Checker {
         return null;
       }
     }
+    for (const n of e.named) {
+      const position = fn.params.findIndex((p) => p.name.name === n.name.name);
+      if (position !== -1 && position < e.args.length) {
+        this.report(env, {
+          ...error("R0102", `argument \`${n.name.name}\` of \`${fn.name.name}\` is given twice`, n.name.span, "given again by name"),
+          labels: [
+            { span: n.name.span, message: "given again by name", primary: true },
+            { span: e.args[position]!.span, message: "given by position here", primary: false },
+          ],
+          help: "remove one of them",
+        });
+        return null;
+      }
+    }
     const given = e.args.length + e.named.length;
     if (given !== fn.params.length || e.args.length > fn.params.length) {
       this.report(env, error("R0104", `\`${fn.name.name}\` takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}, ${given} given`, e.span, `expected ${fn.params.length}`, { labels: [{ span: e.span, message: `expected ${fn.params.length}`, primary: true }, { span: fn.name.span, message: "defined here", primary: false }] }));
@@ -786,6 +888,18 @@ class Checker {
         d.labels = [{ span: userFrame.callSpan, message: `this call to \`${userFrame.fn.name.name}\` fails: ${d.labels[0].message}`, primary: true }, ...d.labels.map((l) => ({ ...l, primary: false })), ...callLabels.slice(0, -1)];
       } else d.labels.push(...callLabels);
     }
+    this.diagnostics.push(d);
+  }
+
+  /**
+   * Reports a warning once per code and place: a function is checked at every call, and a warning about its
+   * body (unlike an error, which names the call) says the same thing each time.
+   */
+  private warn(d: Diagnostic): void {
+    const at = d.labels.find((l) => l.primary)?.span;
+    const key = at ? `${d.code} ${at.file} ${at.start} ${at.end}` : `${d.code} ${d.message}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
     this.diagnostics.push(d);
   }
 
@@ -910,30 +1024,14 @@ const BINARY_FNS: Record<BinaryExpr["op"], BinaryFn> = {
   "**": "pow",
 };
 
-function reductionType(fn: string, input: Scalar): Scalar {
-  switch (fn) {
-    case "count":
-    case "len":
-    case "argmax":
-    case "argmin":
-    case "first_index":
-      return "i32";
-    case "any":
-    case "all":
-      return "bool";
-    case "sum":
-    case "min":
-    case "max":
-    case "first":
-    case "last":
-      return input;
-    default:
-      return "f32";
-  }
-}
-
 export function scalarOf(t: TypeExpr): Scalar {
   return t.scalar === "float" ? "f32" : t.scalar === "int" ? "i32" : "bool";
+}
+
+/** A declared type as written: `float`, `float[tokens]`, `int[3]`. */
+function typeText(t: TypeExpr): string {
+  if (!t.shape) return t.scalar;
+  return `${t.scalar}[${t.shape.kind === "ragged" ? t.shape.axis.name : t.shape.width}]`;
 }
 
 function typeName(t: Scalar): string {
@@ -993,8 +1091,19 @@ function describe(e: Expr): string {
   return e.kind === "Name" || e.kind === "Number" || e.kind === "Bool" ? `\`${exprText(e)}\`` : "this value";
 }
 
+/** Beyond this many combinations of column values, a case table is not enumerated (see `matchCoverage`). */
+const MAX_MATCH_COMBINATIONS = 65536;
+
+interface MatchCoverage {
+  /** A case no arm covers, one pattern per column; null when every case is covered (or when not enumerated). */
+  missing: string[] | null;
+  unreachable: number[];
+  /** The number of combinations when there were too many to enumerate; null when the table was enumerated. */
+  tooManyCases: number | null;
+}
+
 /** Exhaustiveness and reachability of a case table, by enumerating the values each column can take. */
-function matchCoverage(e: MatchExpr, values: Value[]): { missing: string[] | null; unreachable: number[] } {
+function matchCoverage(e: MatchExpr, values: Value[]): MatchCoverage {
   const columns = values.map((v, i) => {
     if (v.type === "bool") return [1, 0];
     const seen = new Set<number>();
@@ -1008,7 +1117,7 @@ function matchCoverage(e: MatchExpr, values: Value[]): { missing: string[] | nul
   });
   const total = columns.reduce((n, c) => n * c.length, 1);
   const used = new Set<number>();
-  if (total > 65536) return { missing: null, unreachable: [] };
+  if (total > MAX_MATCH_COMBINATIONS) return { missing: null, unreachable: [], tooManyCases: total };
   for (let k = 0; k < total; k++) {
     let rest = k;
     const row = columns.map((c) => {
@@ -1021,11 +1130,12 @@ function matchCoverage(e: MatchExpr, values: Value[]): { missing: string[] | nul
       return {
         missing: row.map((v, i) => (values[i]!.type === "bool" ? String(v === 1) : e.arms.some((a) => a.patterns[i]?.kind === "PInt" && a.patterns[i]!.kind === "PInt" && (a.patterns[i] as { value: number }).value === v) ? String(v) : "_")),
         unreachable: [],
+        tooManyCases: null,
       };
     }
     used.add(arm);
   }
-  return { missing: null, unreachable: e.arms.map((_, i) => i).filter((i) => !used.has(i)) };
+  return { missing: null, unreachable: e.arms.map((_, i) => i).filter((i) => !used.has(i)), tooManyCases: null };
 }
 
 export { isUniform };

@@ -19,6 +19,9 @@ import type { Span } from "../diagnostics/diagnostic.js";
 
 export type Scalar = "f32" | "i32" | "bool";
 
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
 export type Level =
   | { kind: "const" }
   | { kind: "param" }

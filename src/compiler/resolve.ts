@@ -39,7 +39,7 @@ export const STD_ALIAS = "std";
 export function resolveProgram(entry: Program, sources: SourceMap, readFile: FileReader = readFromDisk): { scope: Scope; diagnostics: Diagnostic[] } {
   const resolver = new Resolver(sources, readFile);
   const std = resolver.loadStd();
-  const scope = resolver.buildScope(entry, std, false);
+  const scope = resolver.buildEntryScope(entry, std);
   return { scope, diagnostics: resolver.diagnostics };
 }
 
@@ -58,6 +58,14 @@ class Resolver {
     const path = stdlibPath();
     this.std = this.loadFile(path, { file: path, start: 0, end: 0 }, true);
     return this.std;
+  }
+
+  /** The spec's own scope. The entry file counts as loading, so an import that leads back to it is a cycle, not a second copy. */
+  buildEntryScope(entry: Program, std: Scope | null): Scope {
+    this.loading.push(resolvePath(entry.file));
+    const scope = this.buildScope(entry, std, false);
+    this.loading.pop();
+    return scope;
   }
 
   buildScope(program: Program, std: Scope | null, isLibrary: boolean): Scope {
@@ -120,6 +128,7 @@ class Resolver {
           this.define(scope.values, item, item.name);
           break;
         case "Fn":
+          this.checkParams(item);
           if (ELEMENTWISE_BY_NAME.has(item.name.name) || STRUCTURED_BUILTINS.has(item.name.name) || CASTS.has(item.name.name)) {
             this.diagnostics.push(error("R0107", `\`${item.name.name}\` is a built-in function`, item.name.span, "choose another name"));
           } else this.define(scope.fns, item, item.name);
@@ -140,6 +149,23 @@ class Resolver {
       if (CASTS.has(name)) this.diagnostics.push(error("R0107", `\`${name}\` is a type name`, item.name.span, "choose another name"));
     }
     return scope;
+  }
+
+  /** Parameter names must differ, and a parameter's type is a scalar: the argument brings its level and shape. */
+  private checkParams(fn: FnItem): void {
+    const seen = new Map<string, Span>();
+    for (const param of fn.params) {
+      const earlier = seen.get(param.name.name);
+      if (earlier) this.duplicate(`parameter \`${param.name.name}\` of \`${fn.name.name}\``, param.name, earlier);
+      else seen.set(param.name.name, param.name.span);
+      if (param.type?.shape) {
+        this.diagnostics.push(
+          error("R0201", "function parameters take scalar types; levels and arrays come from the arguments", param.type.span, "not a scalar type", {
+            help: `write \`${param.name.name}: ${param.type.scalar}\`; a function is generic in levels, so an array argument works as it is`,
+          }),
+        );
+      }
+    }
   }
 
   private define<T extends Item>(table: Map<string, T>, item: T, name: Ident, what = "definition of"): void {
@@ -165,7 +191,8 @@ class Resolver {
   private loadFile(path: string, importedAt: Span, isStd: boolean): Scope | null {
     if (this.loaded.has(path)) return this.loaded.get(path) ?? null;
     if (this.loading.includes(path)) {
-      this.diagnostics.push(error("R0105", "import cycle", importedAt, "this import leads back to a file that is still loading", { notes: [`cycle: ${[...this.loading, path].join(" -> ")}`] }));
+      const cycle = [...this.loading.slice(this.loading.indexOf(path)), path].map(displayPath);
+      this.diagnostics.push(error("R0105", "import cycle", importedAt, "this import leads back to a file that is still loading", { notes: [`cycle: ${cycle.join(" -> ")}`] }));
       return null;
     }
     let text: string;

@@ -5,7 +5,7 @@
 export const DIAGNOSTIC_CODES = {
   // syntax
   R0001: "unexpected character",
-  R0002: "syntax error",
+  R0002: "syntax error, or an expression nested too deeply",
   R0003: "invalid number literal",
   // names
   R0101: "undefined name",

@@ -53,21 +53,33 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap, options: Ren
   return out.join("\n");
 }
 
+/** Tabs are shown as this many spaces, so a caret line (made of spaces) lines up with the code above it. */
+const TAB = "    ";
+
+/** Columns `text` takes on screen: one per code point, `TAB.length` per tab. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) width += character === "\t" ? TAB.length : 1;
+  return width;
+}
+
 function frameLines(label: Label, sources: SourceMap, gutter: number, previousLine: number, color: boolean, severityColor: string): string[] {
   const { file, start, end } = label.span;
   const from = sources.position(file, start);
-  const to = sources.position(file, Math.max(start, end - 1));
   const lines: string[] = [];
   const bar = paint(color, "1;34", "|");
   if (previousLine > 0 && from.line > previousLine + 1) lines.push(`${paint(color, "1;34", "...")}`);
   const text = sources.line(file, from.line);
-  if (from.line !== previousLine) lines.push(`${paint(color, "1;34", String(from.line).padStart(gutter))} ${bar} ${text}`);
+  if (from.line !== previousLine) lines.push(`${paint(color, "1;34", String(from.line).padStart(gutter))} ${bar} ${text.replaceAll("\t", TAB)}`);
   // A multi-line span is underlined to the end of its first line; the label still names the whole thing.
-  const lastColumn = to.line === from.line ? to.column : text.length;
-  const width = Math.max(1, lastColumn - from.column + 1);
+  const lineStart = sources.lineStart(file, from.line);
+  const startInLine = start - lineStart;
+  const endInLine = Math.min(text.length, end - lineStart);
+  const indent = displayWidth(text.slice(0, startInLine));
+  const width = Math.max(1, displayWidth(text.slice(startInLine, endInLine)));
   const marker = (label.primary ? "^" : "-").repeat(width);
   const markerColor = label.primary ? severityColor : "1;34";
-  const underline = `${" ".repeat(from.column - 1)}${paint(color, markerColor, marker)}${label.message ? " " + paint(color, markerColor, label.message) : ""}`;
+  const underline = `${" ".repeat(indent)}${paint(color, markerColor, marker)}${label.message ? " " + paint(color, markerColor, label.message) : ""}`;
   lines.push(`${" ".repeat(gutter)} ${bar} ${underline}`);
   return lines;
 }

@@ -12,7 +12,10 @@ export class SourceMap {
     return this.texts.get(file);
   }
 
-  /** 1-based line and column (column counted in characters) of an offset. */
+  /**
+   * 1-based line and column of an offset (a UTF-16 index, as spans are). The column counts code points, as
+   * editors do: an emoji before the offset is one column, not two.
+   */
   position(file: string, offset: number): { line: number; column: number } {
     const starts = this.starts(file);
     let lo = 0;
@@ -22,7 +25,12 @@ export class SourceMap {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return { line: lo + 1, column: codePoints(this.texts.get(file) ?? "", starts[lo]!, offset) + 1 };
+  }
+
+  /** The offset at which a 1-based line starts. */
+  lineStart(file: string, line: number): number {
+    return this.starts(file)[line - 1] ?? (this.texts.get(file) ?? "").length;
   }
 
   /** The text of a 1-based line, without its line terminator. */
@@ -45,4 +53,19 @@ export class SourceMap {
     }
     return starts;
   }
+}
+
+/** The number of code points in `text` between two UTF-16 offsets: a surrogate pair counts once. */
+export function codePoints(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const unit = text.charCodeAt(i);
+    const continuesPair = unit >= 0xdc00 && unit <= 0xdfff && i > from && isHighSurrogate(text.charCodeAt(i - 1));
+    if (!continuesPair) count++;
+  }
+  return count;
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }

@@ -2,13 +2,15 @@
  * The parser stage's entry point: source text in, AST and diagnostics out. Never throws on bad input.
  *
  * Lexer errors become R0001, parser errors R0002 (worded here from the facts `grammar/parser.ts` records, since
- * Chevrotain's own messages list token sequences), bad literals R0003 (from `toAst.ts`).
+ * Chevrotain's own messages list token sequences), bad literals R0003 (from `toAst.ts`), expressions nested beyond
+ * the limit R0002 (from `depth.ts`).
  */
 import { EOF, tokenMatcher, type ILexingError, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { rewardParser, syntaxErrorFacts, type SyntaxErrorFacts } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
 import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { Program } from "./ast.js";
+import { limitExpressionDepth } from "./depth.js";
 import { cstToAst } from "./toAst.js";
 
 export function parse(file: string, text: string): { program: Program | null; diagnostics: Diagnostic[] } {
@@ -34,7 +36,9 @@ function parseTokens(tokens: IToken[], context: ErrorContext, textLength: number
   try {
     const built = cstToAst(cst, context.file, textLength);
     diagnostics.push(...built.diagnostics);
-    return built.program;
+    const limited = limitExpressionDepth(built.program);
+    diagnostics.push(...limited.diagnostics);
+    return limited.program;
   } catch (e) {
     // A CST the parser built without complaint must always convert; failing on one would be our bug, not the user's.
     if (syntaxErrors.length === 0 || e instanceof RangeError) throw e;

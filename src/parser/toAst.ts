@@ -42,6 +42,9 @@ import type {
 
 type Ctx = Record<string, CstElement[] | undefined>;
 
+/** The largest finite float32, as the shortest decimal that reads back to it. */
+const MAX_FLOAT32_TEXT = "3.4028235e38";
+
 /** Thrown where the CST has a hole; caught per item, which is then left out of the program. */
 class IncompleteSyntax extends Error {}
 
@@ -163,8 +166,13 @@ class AstBuilder extends BaseVisitor {
           help: `ints must lie within ±${Number.MAX_SAFE_INTEGER}; for a larger value write a float such as \`${raw}.0\``,
         }),
       );
-    } else if (!isInt && !Number.isFinite(value)) {
-      this.diagnostics.push(error("R0003", `float literal \`${raw}\` is too large`, span, "overflows to infinity"));
+    } else if (!isInt && !Number.isFinite(Math.fround(value))) {
+      // Floats are float32: a literal that only float64 can hold would silently become infinity.
+      this.diagnostics.push(
+        error("R0003", `float literal \`${raw}\` overflows float32 (largest finite is ${MAX_FLOAT32_TEXT})`, span, "overflows to infinity", {
+          help: "write `inf` if infinity is meant",
+        }),
+      );
     }
   }
 
@@ -428,7 +436,9 @@ class AstBuilder extends BaseVisitor {
     for (const node of this.nodes(ctx, "arg")) {
       const arg = this.visit(node) as Expr | NamedArg;
       if (arg.kind === "NamedArg") {
-        result.named.push(arg);
+        const earlier = result.named.find((n) => n.name.name === arg.name.name);
+        if (earlier) this.diagnostics.push(duplicateNamedArgument(arg, earlier));
+        else result.named.push(arg);
       } else if (result.named.length > 0) {
         // The AST keeps positional and named arguments apart, so their order cannot survive; reject it here.
         this.diagnostics.push(
@@ -451,6 +461,16 @@ class AstBuilder extends BaseVisitor {
     if (!ctx["NameWord"]) return value;
     return { kind: "NamedArg", name: this.ident(this.token(ctx, "NameWord")), value, span: this.spanOf(ctx) };
   }
+}
+
+function duplicateNamedArgument(again: NamedArg, first: NamedArg): Diagnostic {
+  return error("R0102", `duplicate named argument \`${first.name.name}\``, again.name.span, "given again here", {
+    labels: [
+      { span: again.name.span, message: "given again here", primary: true },
+      { span: first.name.span, message: "first given here", primary: false },
+    ],
+    help: "remove one of them",
+  });
 }
 
 interface SignedNumber {

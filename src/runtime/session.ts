@@ -17,6 +17,10 @@
  *   cannot restore state: no value for state `x`
  *   cannot restore state: unknown state `y`; known states: `x`   (or: ...; this spec has no state)
  *   cannot restore state: state `x` is an int, found 1.5
+ *
+ * JSON has no NaN or infinities: a float state holding one is saved as the string "NaN", "Infinity" or
+ * "-Infinity", and restored from it. (A param can be infinite but never NaN; a state is whatever its update
+ * computed, so a saved state is always restorable.)
  */
 import type { IrModule, Scalar } from "../compiler/ir.js";
 import type { Batch, Column } from "./batch.js";
@@ -55,6 +59,11 @@ function checkSetting(type: Scalar, v: unknown): string | null {
       // Infinity is a legitimate setting (an unbounded cap); NaN never is.
       return typeof v === "number" && !Number.isNaN(v) ? null : `give a number, ${found}`;
   }
+}
+
+/** Why `v` cannot be the restored value of a state of `type`, or null. */
+function checkSavedState(type: Scalar, v: unknown): string | null {
+  return type === "f32" && typeof v === "number" ? null : checkSetting(type, v);
 }
 
 /** Declared defaults with `overrides` applied and checked; bools become 0/1, floats are rounded to f32. */
@@ -168,7 +177,7 @@ export class Session {
       }
       let v = values[s.name];
       if (s.type === "f32" && (v === "NaN" || v === "Infinity" || v === "-Infinity")) v = Number(v);
-      const bad = checkSetting(s.type, v);
+      const bad = checkSavedState(s.type, v);
       if (bad !== null) {
         problems.push(`state \`${s.name}\` is ${article(s.type)} ${typeName(s.type)}, ${bad.replace(/^give [^,]*, /, "")}`);
         continue;

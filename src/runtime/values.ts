@@ -2,11 +2,10 @@
  * Checks of single input values, shared by the JSON row loader and the typed-column entry point so both
  * say the same thing about the same value. Nothing is ever coerced: `1` is not a bool, `"2"` is not an int.
  */
-import type { Scalar } from "../compiler/ir.js";
+import { INT32_MAX, INT32_MIN, type Scalar } from "../compiler/ir.js";
 import { describeValue } from "./errors.js";
 
-export const INT32_MIN = -2147483648;
-export const INT32_MAX = 2147483647;
+export { INT32_MAX, INT32_MIN } from "../compiler/ir.js";
 
 /** The spelling users write in `.reward` files. */
 export function typeName(type: Scalar): string {

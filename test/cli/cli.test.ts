@@ -127,6 +127,77 @@ describe("rewardc run", () => {
   });
 });
 
+describe("rewardc run keeps rows as written", () => {
+  const spec = join(scratch, "constant.reward");
+  writeFileSync(spec, "reward constant\nreward = 1.5\n");
+
+  it("adds the outputs to each row's own text: big ints, `3.0` and spacing survive", () => {
+    const rows = ['\uFEFF{"prompt":"a","id":12345678901234567890, "x": 3.0 }', "{}", '{ "nested": {"a": [1.0, 2]} }\r'].join("\n");
+    const r = rewardc(["run", spec, "--in", "-"], rows + "\n");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(['{"prompt":"a","id":12345678901234567890, "x": 3.0 ,"reward":1.5}', '{"reward":1.5}', '{ "nested": {"a": [1.0, 2]} ,"reward":1.5}', ""].join("\n"));
+  });
+
+  it("rewrites a row only when --overwrite replaces one of its fields", () => {
+    const r = rewardc(["run", spec, "--in", "-", "--overwrite"], '{"reward": 0, "x": 3.0}\n{"x": 3.0}\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('{"reward":1.5,"x":3}\n{"x": 3.0,"reward":1.5}\n');
+  });
+
+  it("rejects a row that repeats a field, naming the line and the field", () => {
+    const r = rewardc(["run", spec, "--in", "-"], '{"a": 1}\n{"a": 1, "b": 2, "a": 3}\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 2: field `a` appears more than once");
+  });
+});
+
+describe("rewardc run with state that diverges", () => {
+  it("warns when a state becomes NaN, saves it, and the next run restores it", () => {
+    const spec = join(scratch, "diverging.reward");
+    writeFileSync(spec, "reward diverging\nstate mu : float = 0.5\nupdate mu = log(mu - 1.0)\nmetric m = mu\nreward = 1.0\n");
+    const state = join(scratch, "diverging.state.json");
+    const first = rewardc(["run", spec, "--in", "-", "--state", state], "{}\n");
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`warning: state \`mu\` became NaN after this batch (saved as "NaN" in \`${state}\`)`);
+    expect(JSON.parse(readFileSync(state, "utf8"))).toMatchObject({ step: 1, state: { mu: "NaN" } });
+    const second = rewardc(["run", spec, "--in", "-", "--state", state], "{}\n");
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain("warning: state");
+    expect(JSON.parse(readFileSync(state, "utf8"))).toMatchObject({ step: 2, state: { mu: "NaN" } });
+  });
+});
+
+describe("rewardc run options and files", () => {
+  it("--param takes decimal numbers, inf, -inf, true and false only", () => {
+    const run = (value: string) => rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl", "--param", `threshold=${value}`]);
+    for (const bad of ["0x5", "0b1", "Infinity", "", "5e", "1e999"]) {
+      const r = run(bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain("--param threshold:");
+    }
+    for (const good of ["0.5", ".5", "5e-1", "+0.5", "1", "1."]) expect(run(good).code, good).toBe(0);
+  });
+
+  it("a file that cannot be written is named as given, not as its temporary file", () => {
+    const out = join(scratch, "no-such-dir", "scored.jsonl");
+    const r = rewardc(["run", "examples/grpo_lambda.reward", "--in", "examples/data/grpo_lambda.jsonl", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: cannot write \`${out}\`: no such file or directory`);
+    expect(r.stderr).not.toContain(".tmp");
+  });
+
+  it("writes the scored rows last: a failed metrics or state write leaves none behind", () => {
+    const out = join(scratch, "alone.jsonl");
+    const metrics = join(scratch, "no-such-dir", "metrics.json");
+    const r = rewardc(["run", "examples/lagrange_state.reward", "--in", "examples/data/lagrange_state.jsonl", "--out", out, "--metrics", metrics]);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    const state = join(scratch, "no-such-dir", "state.json");
+    expect(rewardc(["run", "examples/lagrange_state.reward", "--in", "examples/data/lagrange_state.jsonl", "--out", out, "--state", state]).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe("rewardc build", () => {
   it("writes an artifact that run loads, giving the same rows", () => {
     const artifact = join(scratch, "grpo_lambda.json");
@@ -143,6 +214,37 @@ describe("rewardc build", () => {
     expect(ir.stdout).toContain("output reward = %");
     const ast = rewardc(["build", "examples/grpo_lambda.reward", "--dump=ast"]);
     expect(JSON.parse(ast.stdout)).toMatchObject({ kind: "Program" });
+  });
+
+  it("an artifact keeps infinities, NaN and -0, and scores as its source does", () => {
+    const spec = join(scratch, "non_finite.reward");
+    // -0.0 survives folding here because `max` reads x; its sign decides the branch for x < 0.
+    writeFileSync(spec, "reward non_finite\ninput x : float\nparam cap : float = inf\nreward = min(x, cap) + (if 1.0 / max(-0.0, min(x, 0.0)) < 0.0 then 10.0 else 0.0)\n");
+    const artifact = join(scratch, "non_finite.json");
+    expect(rewardc(["build", spec, "-o", artifact]).code).toBe(0);
+    expect(readFileSync(artifact, "utf8")).toContain('"default":"Infinity"');
+    const rows = '{"x": 2}\n{"x": -1}\n';
+    const fromArtifact = rewardc(["run", artifact, "--in", "-"], rows);
+    expect(fromArtifact.code).toBe(0);
+    expect(fromArtifact.stdout).toBe('{"x": 2,"reward":2}\n{"x": -1,"reward":9}\n');
+    expect(rewardc(["run", spec, "--in", "-"], rows).stdout).toBe(fromArtifact.stdout);
+  });
+
+  it("an artifact with an unknown function or a wrong argument count is damaged (exit 2), not a crash", () => {
+    const artifact = join(scratch, "edited.json");
+    expect(rewardc(["build", "examples/grpo_lambda.reward", "-o", artifact]).code).toBe(0);
+    const good = readFileSync(artifact, "utf8");
+    for (const [from, to, message] of [
+      ['"fn":"min"', '"fn":"minimum"', 'unknown function "minimum"'],
+      ['"op":"select"', '"op":"choose"', 'unknown op "choose"'],
+    ] as const) {
+      expect(good).toContain(from);
+      writeFileSync(artifact, good.replace(from, to));
+      const r = rewardc(["run", artifact, "--in", "examples/data/grpo_lambda.jsonl"]);
+      expect(r.code, message).toBe(2);
+      expect(r.stderr).toContain("is damaged");
+      expect(r.stderr).toContain(message);
+    }
   });
 
   it("a damaged artifact is rejected with a clear message", () => {

@@ -42,11 +42,14 @@ const nameWord = ident(fc.oneof({ weight: 4, arbitrary: identifierText }, { weig
 
 const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`));
 const intRaw = fc.oneof(fc.nat({ max: 100_000 }).map(String), digits(3));
-const floatRaw = fc.oneof(
-  fc.tuple(digits(4), digits(4)).map(([i, f]) => `${i}.${f}`),
-  fc.tuple(digits(2), digits(2), fc.constantFrom("e", "E", "e-", "e+", "E-"), digits(2)).map(([i, f, e, x]) => `${i}.${f}${e}${x}`),
-  fc.tuple(digits(3), fc.constantFrom("e", "e-", "E+"), digits(2)).map(([i, e, x]) => `${i}${e}${x}`),
-);
+const floatRaw = fc
+  .oneof(
+    fc.tuple(digits(4), digits(4)).map(([i, f]) => `${i}.${f}`),
+    fc.tuple(digits(2), digits(2), fc.constantFrom("e", "E", "e-", "e+", "E-"), digits(2)).map(([i, f, e, x]) => `${i}.${f}${e}${x}`),
+    fc.tuple(digits(3), fc.constantFrom("e", "e-", "E+"), digits(2)).map(([i, e, x]) => `${i}${e}${x}`),
+  )
+  // Floats are float32: a literal that overflows it is an error (R0003), not a well-formed tree.
+  .filter((raw) => Number.isFinite(Math.fround(Number(raw))));
 
 export const numberLit: fc.Arbitrary<NumberLit> = fc.oneof(
   intRaw.map((raw): NumberLit => ({ kind: "Number", value: Number(raw), isInt: true, raw, span })),
@@ -75,7 +78,7 @@ export const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
       fc.boolean().map((value): Expr => ({ kind: "Bool", value, span })),
       nameExpr,
       fc
-        .tuple(nameExpr, fc.array(sub, { maxLength: 3 }), fc.array(fc.tuple(nameWord, sub), { maxLength: 2 }))
+        .tuple(nameExpr, fc.array(sub, { maxLength: 3 }), fc.uniqueArray(fc.tuple(nameWord, sub), { maxLength: 2, selector: ([name]) => name.name }))
         .map(([callee, args, named]): Expr => ({
           kind: "Call",
           callee,

@@ -257,10 +257,11 @@ describe("parse", () => {
     });
 
     it("reports out-of-range literals as R0003", () => {
-      const { diagnostics } = parse(FILE, "let a = 9007199254740993\nlet b = 1e400\nlet c = 9007199254740991");
+      const { diagnostics } = parse(FILE, "let a = 9007199254740993\nlet b = 1e400\nlet c = 9007199254740991\nlet d = 1e39\nlet e = 3.4028235e38");
       expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
         ["R0003", "integer literal `9007199254740993` is too large"],
-        ["R0003", "float literal `1e400` is too large"],
+        ["R0003", "float literal `1e400` overflows float32 (largest finite is 3.4028235e38)"],
+        ["R0003", "float literal `1e39` overflows float32 (largest finite is 3.4028235e38)"],
       ]);
     });
   });

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compileSource } from "../../src/compiler/compile.js";
 import { SourceMap } from "../../src/diagnostics/sourceMap.js";
+import { MAX_EXPRESSION_DEPTH } from "../../src/parser/depth.js";
 import { parse } from "../../src/parser/parse.js";
 import { print } from "../../src/parser/printer.js";
 import { FILE, program, stripSpans } from "./arbitraries.js";
@@ -86,6 +88,27 @@ describe("error recovery", () => {
     expect(deep.diagnostics.map((d) => d.message)).toEqual(["expression nested too deeply"]);
     expect(parse(FILE, `let x = ${"-".repeat(20000)}1`).diagnostics[0]?.message).toBe("expression nested too deeply");
     expect(parse(FILE, "let x = ((1))").diagnostics).toEqual([]);
+  });
+
+  it.each([2000, 100_000])("stops a flat chain of %i terms at the depth limit, before any stage walks it", (terms) => {
+    const expression = `x${" + x".repeat(terms - 1)}`;
+    const text = `reward t\ninput x : float\nlet fine = x${" + x".repeat(MAX_EXPRESSION_DEPTH - 1)}\nreward = ${expression}\n`;
+    const { program: parsed, diagnostics } = parse(FILE, text);
+    expect(diagnostics.map((d) => [d.code, d.message, d.labels[0]!.message])).toEqual([["R0002", "expression nested too deeply", `${terms} levels deep; the limit is ${MAX_EXPRESSION_DEPTH}`]]);
+    const start = text.indexOf(expression);
+    expect(diagnostics[0]!.labels[0]!.span).toEqual({ file: FILE, start, end: start + expression.length });
+    // The too-deep item is left out; the others stay.
+    expect(parsed!.items.map((item) => item.kind)).toEqual(["Input", "Let"]);
+    const compiled = compileSource(FILE, text);
+    expect(compiled.diagnostics.map((d) => d.code)).toEqual(["R0002"]);
+  });
+
+  it("measures depth without recursion, at the limit and one past it", () => {
+    const chain = (terms: number): string => `let x = x${" + x".repeat(terms - 1)}`;
+    expect(parse(FILE, chain(MAX_EXPRESSION_DEPTH)).diagnostics).toEqual([]);
+    expect(parse(FILE, chain(MAX_EXPRESSION_DEPTH + 1)).diagnostics.map((d) => d.message)).toEqual(["expression nested too deeply"]);
+    expect(parse(FILE, `let x = ${"not ".repeat(MAX_EXPRESSION_DEPTH - 1)}x`).diagnostics).toEqual([]);
+    expect(parse(FILE, `let x = ${"not ".repeat(MAX_EXPRESSION_DEPTH)}x`).diagnostics.map((d) => d.message)).toEqual(["expression nested too deeply"]);
   });
 
   it("never throws on arbitrary strings", () => {

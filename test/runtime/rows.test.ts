@@ -140,7 +140,45 @@ describe("batchFromRows", () => {
 describe("parseJsonl", () => {
   it("skips blank lines and keeps 1-based line numbers", () => {
     const text = '\n{"a": 1}\n   \n\r\n{"a": 2}\r\n\n';
-    expect(parseJsonl(text)).toEqual({ rows: [{ a: 1 }, { a: 2 }], lineNumbers: [2, 5] });
+    expect(parseJsonl(text)).toEqual({ rows: [{ a: 1 }, { a: 2 }], lineNumbers: [2, 5], texts: ['{"a": 1}', '{"a": 2}'] });
+  });
+
+  it("skips a byte order mark at the start of the file, and only there", () => {
+    expect(parseJsonl('\uFEFF{"a": 1}\n{"a": 2}\n')).toEqual({ rows: [{ a: 1 }, { a: 2 }], lineNumbers: [1, 2], texts: ['{"a": 1}', '{"a": 2}'] });
+    const r = parseJsonl('{"a": 1}\n\uFEFF{"a": 2}\n');
+    expect("errors" in r && r.errors.map((e) => e.line)).toEqual([2]);
+  });
+
+  it("rejects a row that repeats a key, naming the line and the field", () => {
+    const text = [
+      '{"a": 1, "b": 2}',
+      '{"a": 1, "a": 2}',
+      '{"n": {"a": 1, "a": 2}, "s": "x:y:z", "t": "\\":"}',
+      '{"s": "a:b", "\\u0061": 1, "a": 2}',
+      '{"o": {"k": [{"a": 1}]}, "a": 2, "o": 3}',
+    ].join("\n");
+    const r = parseJsonl(text);
+    if (!("errors" in r)) throw new Error("expected errors");
+    expect(r.errors).toEqual([
+      { line: 2, field: "a", message: "field `a` appears more than once" },
+      { line: 4, field: "a", message: "field `a` appears more than once" },
+      { line: 5, field: "o", message: "field `o` appears more than once" },
+    ]);
+  });
+
+  it("finds repeated keys exactly: a property over random rows", () => {
+    const key = fc.constantFrom("a", "b", "c:d", 'q"', "\\");
+    const value = fc.oneof(fc.integer(), fc.constantFrom('"x:y"', '"{"', '{"a":1,"a":2}', "[1,{}]", '"\\":"'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { maxLength: 5 }), (fields) => {
+        const text = `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}}`;
+        const keys = fields.map(([k]) => k);
+        const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+        const r = parseJsonl(text);
+        expect("errors" in r ? r.errors.map((e) => e.field) : []).toEqual(repeated === undefined ? [] : [repeated]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("reports invalid JSON and non-objects with their line numbers", () => {

@@ -73,6 +73,26 @@ describe("Session", () => {
     expect(t.state()).toEqual({ best: -Infinity });
   });
 
+  it("restores whatever it saves: a float state that became NaN or infinite", () => {
+    const b = new IrBuilder("nan", null);
+    const mu = b.state("mu", "f32", 0.5);
+    const big = b.state("big", "f32", 1);
+    const small = b.state("small", "f32", 1);
+    b.update("mu", b.math("log", [b.sub(mu, b.c(1))]));
+    b.update("big", b.mul(big, b.c(Infinity)));
+    b.update("small", b.mul(small, b.c(-Infinity)));
+    b.output("reward", b.input("r"));
+    const m = b.build();
+    const s = new Session(m);
+    s.score(rowsBatch(m, [{ r: 1 }]));
+    const saved = s.saveState();
+    expect(JSON.parse(saved).state).toEqual({ mu: "NaN", big: "Infinity", small: "-Infinity" });
+    const t = new Session(m);
+    t.restoreState(saved);
+    expect(t.state()).toEqual({ mu: NaN, big: Infinity, small: -Infinity });
+    expect(t.step).toBe(1);
+  });
+
   it("rejects a saved state that does not fit, and changes nothing", () => {
     const m = lagrange();
     const s = new Session(m);
