@@ -12,7 +12,9 @@ if (!gpu && process.env.REWARDC_REQUIRE_GPU === "1") {
 }
 
 /** `describe` when an adapter exists, `describe.skip` otherwise. */
-export const describeGpu = gpu ? describe : describe.skip;
+export function describeGpu(name: string, body: () => void): void {
+  (gpu ? describe : describe.skip)(name, body);
+}
 
 afterAll(async () => {
   await releaseGpu();

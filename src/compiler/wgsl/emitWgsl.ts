@@ -44,7 +44,16 @@ export interface WgslKernel {
   grid: Grid;
   /** Arenas bound at bindings 1.. in this order (binding 0 is the Dispatch uniform). */
   arenas: ArenaName[];
+  /**
+   * Group kernels come in two strategies; the executor runs one per batch: `sequential` (one invocation
+   * per group, for batches whose groups are all small) or `workgroup` (a workgroup per group).
+   */
+  groupStrategy?: "sequential" | "workgroup";
 }
+
+/** Batches whose largest group has at most this many rollouts use sequential group kernels. */
+export const SMALL_GROUP_LIMIT = 32;
+export const GROUP_SEQUENTIAL_WORKGROUP = 64;
 
 export interface WgslProgram {
   module: IrModule;
@@ -61,7 +70,8 @@ export function emitWgsl(module: IrModule): WgslProgram {
         kernels.push(new KernelWriter(module, plan, `axis_${phase.axis}_s${phase.stage}`, index).axis(phase.axis, phase.nodes));
         break;
       case "group":
-        kernels.push(new KernelWriter(module, plan, `group_s${phase.stage}`, index).group(phase.nodes));
+        kernels.push(new KernelWriter(module, plan, `group_s${phase.stage}`, index).group(phase.nodes, false));
+        kernels.push(new KernelWriter(module, plan, `group_s${phase.stage}_small`, index).group(phase.nodes, true));
         break;
       case "batch":
         kernels.push(...batchKernels(module, plan, phase.node, index));
@@ -212,26 +222,37 @@ class KernelWriter {
 
   // ----- group kernels: one workgroup per group
 
-  group(nodes: number[]): WgslKernel {
-    this.shared("var<workgroup> wf: array<f32, W>;");
-    this.shared("var<workgroup> ws: u32;");
-    this.shared("var<workgroup> wn: u32;");
-    this.shared("var<workgroup> wx: f32;");
-    const prologue = [
-      "let gi = d.begin + wg;",
-      "if (gi >= d.end) { return; }",
-      `if (lid == 0u) { ws = u32(${this.readTyped(this.plan.system.groupStart, "gi")}); wn = u32(${this.readTyped(this.plan.system.groupSize, "gi")}); }`,
-      "let gs = workgroupUniformLoad(&ws);",
-      "let n = workgroupUniformLoad(&wn);",
-      // Every invocation has read ws and wn before invocation 0 reuses them.
-      "workgroupBarrier();",
-    ];
+  group(nodes: number[], sequential: boolean): WgslKernel {
     const root = this.root;
     // The group index is known at the top of this kernel.
     (root.introduces as ScopeIndices).group = "gi";
     const body = root.child({});
-    for (const id of nodes) new GroupNode(this, this.node(id), body).emit();
-    return this.finish(body, "group", { over: "groups" }, prologue);
+    let prologue: string[];
+    if (sequential) {
+      prologue = [
+        `let gi = d.begin + wg * ${GROUP_SEQUENTIAL_WORKGROUP}u + lid;`,
+        "if (gi >= d.end) { return; }",
+        `let gs = u32(${this.readTyped(this.plan.system.groupStart, "gi")});`,
+        `let n = u32(${this.readTyped(this.plan.system.groupSize, "gi")});`,
+      ];
+    } else {
+      this.shared("var<workgroup> wf: array<f32, W>;");
+      this.shared("var<workgroup> ws: u32;");
+      this.shared("var<workgroup> wn: u32;");
+      this.shared("var<workgroup> wx: f32;");
+      prologue = [
+        "let gi = d.begin + wg;",
+        "if (gi >= d.end) { return; }",
+        `if (lid == 0u) { ws = u32(${this.readTyped(this.plan.system.groupStart, "gi")}); wn = u32(${this.readTyped(this.plan.system.groupSize, "gi")}); }`,
+        "let gs = workgroupUniformLoad(&ws);",
+        "let n = workgroupUniformLoad(&wn);",
+        // Every invocation has read ws and wn before invocation 0 reuses them.
+        "workgroupBarrier();",
+      ];
+    }
+    for (const id of nodes) new GroupNode(this, this.node(id), body, sequential).emit();
+    const kernel = this.finish(body, sequential ? GROUP_SEQUENTIAL_WORKGROUP : "group", { over: "groups" }, prologue);
+    return { ...kernel, groupStrategy: sequential ? "sequential" : "workgroup" };
   }
 
   // ----- outputs
@@ -517,13 +538,26 @@ function zero(type: Scalar): string {
   return type === "f32" ? "0.0f" : type === "i32" ? "0i" : "false";
 }
 
-/** Code for one group node inside a group kernel (one workgroup of W invocations per group). */
+/**
+ * Code for one group node inside a group kernel: either one workgroup of W invocations per group
+ * (shared-memory trees; invocation 0 leads), or one invocation per group (`sequential`, for small groups:
+ * the same canonical sums through the pairwise counter, without barriers).
+ */
 class GroupNode {
   constructor(
     private readonly k: KernelWriter,
     private readonly node: Node,
     private readonly scope: Scope,
+    private readonly sequential: boolean,
   ) {}
+
+  /** Code only the leading invocation runs (every invocation, in sequential mode). */
+  private leader(s: Scope, build: (t0: Scope) => void): void {
+    const t0 = s.child({});
+    build(t0);
+    if (this.sequential) s.lines.push(...t0.lines);
+    else s.block("if (lid == 0u)", t0);
+  }
 
   emit(): void {
     const node = this.node;
@@ -549,20 +583,32 @@ class GroupNode {
     return node.masked ? this.k.value(node.args[1]!, member) : "true";
   }
 
-  /** Broadcasts a value thread 0 computed (a u32 or f32 expression) to the whole workgroup. */
+  /** A value the leader computes, made known to every invocation of the workgroup. */
   private broadcast(s: Scope, type: "u32" | "f32", compute: (t0: Scope) => string): string {
     const name = this.k.fresh(type === "u32" ? "bu" : "bf");
-    const t0 = s.child({});
-    t0.line(`${type === "u32" ? "wn" : "wx"} = ${compute(t0)};`);
-    s.block("if (lid == 0u)", t0);
+    if (this.sequential) {
+      this.leader(s, (t0) => t0.line(`let ${name} = ${compute(t0)};`));
+      return name;
+    }
+    this.leader(s, (t0) => t0.line(`${type === "u32" ? "wn" : "wx"} = ${compute(t0)};`));
     s.line(`let ${name} = workgroupUniformLoad(&${type === "u32" ? "wn" : "wx"});`);
     s.line("workgroupBarrier();");
     return name;
   }
 
-  /** The canonical tree sum of `term` over the members (a block of W per pass), broadcast to all. */
+  /** The canonical tree sum of `term` over the members, known to every invocation. */
   private treeSum(s: Scope, term: (member: Scope) => string): string {
     s.line("rc_begin();");
+    if (this.sequential) {
+      const jj = this.k.fresh("jj");
+      const member = this.member(s, jj);
+      member.line(`rc_push(${term(member)});`);
+      s.block(`for (var ${jj} = 0u; ${jj} < n; ${jj}++)`, member);
+      const total = this.k.fresh("sum");
+      s.line(`let ${total} = rc_finish();`);
+      return total;
+    }
+    // Blocks of W members reduce in shared memory; their partials enter the counter in order.
     const c = this.k.fresh("c");
     const loop = s.child({});
     const j = this.k.fresh("j");
@@ -584,7 +630,7 @@ class GroupNode {
     return this.broadcast(s, "f32", () => "rc_finish()");
   }
 
-  /** Thread 0 walks the members in order: `step` runs per member (in its scope). */
+  /** The leader walks the members in order: `step` runs per member (in its scope). */
   private walk(t0: Scope, step: (member: Scope) => void): void {
     const jj = this.k.fresh("jj");
     const member = this.member(t0, jj);
@@ -592,22 +638,25 @@ class GroupNode {
     t0.block(`for (var ${jj} = 0u; ${jj} < n; ${jj}++)`, member);
   }
 
-  /** Count of selected members and the first selected value, broadcast. */
+  /** Count of selected members and the first selected value, known to every invocation. */
   private countAndShift(s: Scope, x: number): { count: string; shift: string } {
     const k = this.k.fresh("k");
     const x0 = this.k.fresh("x0");
-    const t0 = s.child({});
-    t0.line(`var ${k} = 0u;`);
-    t0.line(`var ${x0} = 0.0f;`);
-    this.walk(t0, (m) => {
-      const hit = m.child({});
-      hit.line(`if (${k} == 0u) { ${x0} = rc_shift(f32(${this.k.value(x, m)})); }`);
-      hit.line(`${k} = ${k} + 1u;`);
-      m.block(`if (${this.selected(m)})`, hit);
+    this.leader(s, (t0) => {
+      t0.line(`var ${k} = 0u;`);
+      t0.line(`var ${x0} = 0.0f;`);
+      this.walk(t0, (m) => {
+        const hit = m.child({});
+        hit.line(`if (${k} == 0u) { ${x0} = rc_shift(f32(${this.k.value(x, m)})); }`);
+        hit.line(`${k} = ${k} + 1u;`);
+        m.block(`if (${this.selected(m)})`, hit);
+      });
+      if (!this.sequential) {
+        t0.line(`wn = ${k};`);
+        t0.line(`wx = ${x0};`);
+      }
     });
-    t0.line(`wn = ${k};`);
-    t0.line(`wx = ${x0};`);
-    s.block("if (lid == 0u)", t0);
+    if (this.sequential) return { count: k, shift: x0 };
     const count = this.k.fresh("cnt");
     const shift = this.k.fresh("sh");
     s.line(`let ${count} = workgroupUniformLoad(&wn);`);
@@ -643,13 +692,16 @@ class GroupNode {
           result = fn === "std" ? `sqrt(${variance})` : variance;
         }
       }
-      const t0 = s.child({});
-      this.k.write(t0, slot, "gi", node.type, node.type === "i32" ? `rc_f2i(${result})` : result);
-      s.block("if (lid == 0u)", t0);
+      this.leader(s, (t0) => this.k.write(t0, slot, "gi", node.type, node.type === "i32" ? `rc_f2i(${result})` : result));
       return;
     }
-    // min, max, count, any, all: order-free, thread 0 walks the members.
-    const t0 = s.child({});
+    // min, max, count, any, all, int sums: order-free, the leader walks the members.
+    this.leader(s, (t0) => this.orderFree(t0, node, slot));
+  }
+
+  private orderFree(t0: Scope, node: Extract<Node, { op: "group_reduce" }>, slot: Slot): void {
+    const x = node.args[0]!;
+    const fn = node.fn;
     const acc = this.k.fresh("acc");
     const seen = this.k.fresh("seen");
     const init: Record<string, string> = { sum: "0i", count: "0i", any: "false", all: "true", min: zero(node.type), max: zero(node.type) };
@@ -670,11 +722,17 @@ class GroupNode {
       m.block(`if (${this.selected(m)})`, hit);
     });
     this.k.write(t0, slot, "gi", node.type, acc);
-    s.block("if (lid == 0u)", t0);
   }
 
-  /** Per-member values: each invocation handles members lid, lid + W, ... */
+  /** Per-member values: each invocation handles members lid, lid + W, ... (all of them, in sequential mode). */
   private perMember(s: Scope, body: (member: Scope, j: string) => void): void {
+    if (this.sequential) {
+      const j = this.k.fresh("j");
+      const member = this.member(s, j);
+      body(member, j);
+      s.block(`for (var ${j} = 0u; ${j} < n; ${j}++)`, member);
+      return;
+    }
     const c = this.k.fresh("c");
     const loop = s.child({});
     const j = this.k.fresh("j");
@@ -768,15 +826,20 @@ class GroupNode {
 
 type BatchPass = "count" | "fetch" | "sum" | "isum" | "shifted" | "sqdev" | "extremum" | "truth";
 
-export function batchPasses(fn: string, integer: boolean): BatchPass[] {
+/**
+ * The passes of a batch reduction. Without a mask the executor knows the count (every item) and the first
+ * selected item (item 0) before it starts, so means and variances skip the counting pass.
+ */
+export function batchPasses(fn: string, integer: boolean, masked: boolean): BatchPass[] {
+  const counted: BatchPass[] = masked ? ["count"] : [];
   switch (fn) {
     case "sum":
       return [integer ? "isum" : "sum"];
     case "mean":
-      return ["count", "fetch", "shifted"];
+      return [...counted, "fetch", "shifted"];
     case "var":
     case "std":
-      return ["count", "fetch", "shifted", "sqdev"];
+      return [...counted, "fetch", "shifted", "sqdev"];
     case "min":
     case "max":
       return ["count", "extremum"];
@@ -789,7 +852,7 @@ function batchKernels(module: IrModule, plan: KernelPlan, id: number, phase: num
   const node = module.nodes[id] as Extract<Node, { op: "batch_reduce" }>;
   const domain = batchDomain(module, node);
   const kernels: WgslKernel[] = [];
-  for (const pass of batchPasses(node.fn, module.nodes[node.args[0]!]!.type === "i32")) {
+  for (const pass of batchPasses(node.fn, module.nodes[node.args[0]!]!.type === "i32", node.masked)) {
     kernels.push(batchBlockKernel(module, plan, node, domain, pass, phase));
     // The shift is fetched by the block holding the first selected item: no second level.
     if (pass !== "fetch") kernels.push(batchCombineKernel(module, plan, node, domain, pass, phase));

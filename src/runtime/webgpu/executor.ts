@@ -13,7 +13,7 @@
 import { allocColumn, castScalar, type Column } from "../../compiler/columnOps.js";
 import { evaluateNode } from "../../compiler/evaluateConstant.js";
 import { isUniform, type IrModule, type Scalar } from "../../compiler/ir.js";
-import { BATCH_BLOCK, ELEMENT_WORKGROUP, ROLLOUT_WORKGROUP, emitWgsl, type BatchDomain, type WgslKernel, type WgslProgram } from "../../compiler/wgsl/emitWgsl.js";
+import { BATCH_BLOCK, ELEMENT_WORKGROUP, GROUP_SEQUENTIAL_WORKGROUP, ROLLOUT_WORKGROUP, SMALL_GROUP_LIMIT, batchDomain, emitWgsl, type BatchDomain, type WgslKernel, type WgslProgram } from "../../compiler/wgsl/emitWgsl.js";
 import type { ArenaName, Slot } from "../../compiler/wgsl/plan.js";
 import { InternalError } from "../../diagnostics/diagnostic.js";
 import type { Batch } from "../batch.js";
@@ -98,8 +98,11 @@ export class WebGpuExecutor {
       gpuBuffers.set(name, buffer);
     }
 
+    // Small groups: one invocation per group; otherwise a workgroup per group.
+    const strategy = maxGroup <= SMALL_GROUP_LIMIT ? "sequential" : "workgroup";
+    const kernels = this.program.kernels.filter((k) => k.groupStrategy === undefined || k.groupStrategy === strategy);
     const dispatches: { kernel: WgslKernel; window: Window }[] = [];
-    for (const kernel of this.program.kernels) for (const window of this.windows(kernel, layout)) dispatches.push({ kernel, window });
+    for (const kernel of kernels) for (const window of this.windows(kernel, layout)) dispatches.push({ kernel, window });
     this.lastDispatchCount = dispatches.length;
 
     const align = this.gpu.limits.minUniformBufferOffsetAlignment;
@@ -281,6 +284,13 @@ export class WebGpuExecutor {
       for (let s = 0; s < n; s++) rolloutOf.fill(s, starts[s]!, starts[s + 1]!);
       fill(plan.system.rolloutOf.get(axis.name)!, rolloutOf);
     }
+    // Unmasked batch reductions count every item and take item 0 as the shift's source.
+    for (const node of module.nodes) {
+      if (node.op !== "batch_reduce" || node.masked) continue;
+      const temps = plan.batchTemps.get(node.id)!;
+      put(temps.count, 0, domainItems({ n, groups, elementStart } as Layout, batchDomain(module, node)));
+      put(temps.first, 0, 0);
+    }
     for (const p of module.params) put(plan.params.get(p.name)!, 0, params[p.name] ?? p.default);
     for (const st of module.states) put(plan.states.get(st.name)!, 0, state[st.name] ?? st.initial);
 
@@ -367,7 +377,10 @@ export class WebGpuExecutor {
           const r1 = layout.groupStart[g1]!;
           const span = aligned(rolloutSpan(r0, r1));
           if (grid.over === "rollouts") out.push({ begin: r0, end: r1, count: 0, words: span, workgroups: Math.ceil((r1 - r0) / ROLLOUT_WORKGROUP) });
-          else if (grid.over === "groups") out.push({ begin: g, end: g1, count: 0, words: span, workgroups: g1 - g });
+          else if (grid.over === "groups") {
+            const perWorkgroup = kernel.groupStrategy === "sequential" ? GROUP_SEQUENTIAL_WORKGROUP : 1;
+            out.push({ begin: g, end: g1, count: 0, words: span, workgroups: Math.ceil((g1 - g) / perWorkgroup) });
+          }
           else {
             const starts = layout.elementStart.get(grid.axis)!;
             out.push({ begin: starts[r0]!, end: starts[r1]!, count: 0, words: span, workgroups: Math.ceil((starts[r1]! - starts[r0]!) / ELEMENT_WORKGROUP) });

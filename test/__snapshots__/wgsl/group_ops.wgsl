@@ -1,4 +1,4 @@
-// spec `group_ops`: 22 kernels, run in this order
+// spec `group_ops`: 18 kernels, run in this order
 
 // ---- prelude included by every kernel
 // Built from runtime words: WGSL rejects NaN and infinities in constant expressions.
@@ -292,6 +292,146 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
+// ---- kernel group_s1_small: workgroup 64, over groups
+//   binding 0: uniform Dispatch (item range and window bases)
+//   binding 1: storage arena `group`
+//   binding 2: storage arena `rollout`
+// rewardc kernel `group_s1_small` of spec `group_ops`
+struct Dispatch { begin: u32, end: u32, count: u32, base_a_group: u32, base_a_rollout: u32, pad5: u32, pad6: u32, pad7: u32 }
+@group(0) @binding(0) var<uniform> d: Dispatch;
+@group(0) @binding(1) var<storage, read_write> a_group: array<u32>;
+@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
+// (prelude)
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wg = wid.x + wid.y * nwg.x;
+  let gi = d.begin + wg * 64u + lid;
+  if (gi >= d.end) { return; }
+  let gs = u32(bitcast<i32>(a_group[(gi) * 8u + 0u - d.base_a_group]));
+  let n = u32(bitcast<i32>(a_group[(gi) * 8u + 1u - d.base_a_group]));
+      var k0 = 0u;
+      var x01 = 0.0f;
+      for (var jj2 = 0u; jj2 < n; jj2++) {
+        let rm3 = gs + jj2;
+        let v4: bool = (a_rollout[(rm3) * 10u + 1u - d.base_a_rollout] != 0u);
+        let v5: f32 = select(0.0f, 1.0f, v4);
+        if (true) {
+          if (k0 == 0u) { x01 = rc_shift(f32(v5)); }
+          k0 = k0 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj6 = 0u; jj6 < n; jj6++) {
+      let rm7 = gs + jj6;
+      let v8: bool = (a_rollout[(rm7) * 10u + 1u - d.base_a_rollout] != 0u);
+      let v9: f32 = select(0.0f, 1.0f, v8);
+      rc_push(select(0.0f, f32(v9) - x01, true));
+    }
+    let sum10 = rc_finish();
+    let mean11 = sum10 / f32(max(k0, 1u));
+      a_group[(gi) * 8u + 2u - d.base_a_group] = bitcast<u32>(select(x01 + mean11, 0.0f, k0 == 0u));
+      var k12 = 0u;
+      var x013 = 0.0f;
+      for (var jj14 = 0u; jj14 < n; jj14++) {
+        let rm15 = gs + jj14;
+        let v16: f32 = bitcast<f32>(a_rollout[(rm15) * 10u + 2u - d.base_a_rollout]);
+        let v17: bool = (a_rollout[(rm15) * 10u + 1u - d.base_a_rollout] != 0u);
+        if (v17) {
+          if (k12 == 0u) { x013 = rc_shift(f32(v16)); }
+          k12 = k12 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj18 = 0u; jj18 < n; jj18++) {
+      let rm19 = gs + jj18;
+      let v20: f32 = bitcast<f32>(a_rollout[(rm19) * 10u + 2u - d.base_a_rollout]);
+      let v21: bool = (a_rollout[(rm19) * 10u + 1u - d.base_a_rollout] != 0u);
+      rc_push(select(0.0f, f32(v20) - x013, v21));
+    }
+    let sum22 = rc_finish();
+    let mean23 = sum22 / f32(max(k12, 1u));
+      a_group[(gi) * 8u + 3u - d.base_a_group] = bitcast<u32>(select(x013 + mean23, 0.0f, k12 == 0u));
+      var k24 = 0u;
+      var x025 = 0.0f;
+      for (var jj26 = 0u; jj26 < n; jj26++) {
+        let rm27 = gs + jj26;
+        let v28: f32 = bitcast<f32>(a_rollout[(rm27) * 10u + 2u - d.base_a_rollout]);
+        let v29: bool = (a_rollout[(rm27) * 10u + 1u - d.base_a_rollout] != 0u);
+        let v30: bool = (!v29);
+        if (v30) {
+          if (k24 == 0u) { x025 = rc_shift(f32(v28)); }
+          k24 = k24 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj31 = 0u; jj31 < n; jj31++) {
+      let rm32 = gs + jj31;
+      let v33: f32 = bitcast<f32>(a_rollout[(rm32) * 10u + 2u - d.base_a_rollout]);
+      let v34: bool = (a_rollout[(rm32) * 10u + 1u - d.base_a_rollout] != 0u);
+      let v35: bool = (!v34);
+      rc_push(select(0.0f, f32(v33) - x025, v35));
+    }
+    let sum36 = rc_finish();
+    let mean37 = sum36 / f32(max(k24, 1u));
+      a_group[(gi) * 8u + 4u - d.base_a_group] = bitcast<u32>(select(x025 + mean37, 0.0f, k24 == 0u));
+      var acc38: bool = false;
+      var seen39 = false;
+      for (var jj40 = 0u; jj40 < n; jj40++) {
+        let rm41 = gs + jj40;
+        let v42: bool = (a_rollout[(rm41) * 10u + 1u - d.base_a_rollout] != 0u);
+        if (true) {
+          if (v42) { acc38 = true; }
+          seen39 = true;
+        }
+      }
+      a_group[(gi) * 8u + 5u - d.base_a_group] = select(0u, 1u, acc38);
+      var acc43: bool = true;
+      var seen44 = false;
+      for (var jj45 = 0u; jj45 < n; jj45++) {
+        let rm46 = gs + jj45;
+        let v47: bool = (a_rollout[(rm46) * 10u + 1u - d.base_a_rollout] != 0u);
+        if (true) {
+          if (!v47) { acc43 = false; }
+          seen44 = true;
+        }
+      }
+      a_group[(gi) * 8u + 6u - d.base_a_group] = select(0u, 1u, acc43);
+      var acc48: i32 = 0i;
+      var seen49 = false;
+      for (var jj50 = 0u; jj50 < n; jj50++) {
+        let rm51 = gs + jj50;
+        let v52: bool = (a_rollout[(rm51) * 10u + 1u - d.base_a_rollout] != 0u);
+        if (true) {
+          if (v52) { acc48 = acc48 + 1i; }
+          seen49 = true;
+        }
+      }
+      a_group[(gi) * 8u + 7u - d.base_a_group] = bitcast<u32>(acc48);
+    for (var j53 = 0u; j53 < n; j53++) {
+      let rm54 = gs + j53;
+      let v55: i32 = bitcast<i32>(a_rollout[(rm54) * 10u + 3u - d.base_a_rollout]);
+      var n56 = 0i;
+      for (var o57 = 0u; o57 < n; o57++) {
+        let rm58 = gs + o57;
+        let v59: i32 = bitcast<i32>(a_rollout[(rm58) * 10u + 3u - d.base_a_rollout]);
+        if (v59 < v55) { n56 = n56 + 1i; }
+      }
+      a_rollout[(rm54) * 10u + 4u - d.base_a_rollout] = bitcast<u32>(n56);
+    }
+    for (var j60 = 0u; j60 < n; j60++) {
+      let rm61 = gs + j60;
+      let v62: i32 = bitcast<i32>(a_rollout[(rm61) * 10u + 7u - d.base_a_rollout]);
+      var n63 = 0i;
+      for (var o64 = 0u; o64 < n; o64++) {
+        let rm65 = gs + o64;
+        let v66: i32 = bitcast<i32>(a_rollout[(rm65) * 10u + 7u - d.base_a_rollout]);
+        if (v66 == v62) { n63 = n63 + 1i; }
+      }
+      a_rollout[(rm61) * 10u + 8u - d.base_a_rollout] = bitcast<u32>(n63);
+    }
+}
+
+
 // ---- kernel group_s2: workgroup W (a power of two covering the largest group, at most 256), over groups
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `group`
@@ -472,89 +612,131 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_52_count_blocks: workgroup 256, over blocks of 256 groups
+// ---- kernel group_s2_small: workgroup 64, over groups
 //   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_52_count_blocks` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
+//   binding 1: storage arena `group`
+//   binding 2: storage arena `rollout`
+// rewardc kernel `group_s2_small` of spec `group_ops`
+struct Dispatch { begin: u32, end: u32, count: u32, base_a_group: u32, base_a_rollout: u32, pad5: u32, pad6: u32, pad7: u32 }
 @group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
+@group(0) @binding(1) var<storage, read_write> a_group: array<u32>;
+@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
 // (prelude)
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_52_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_52_count_combine` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
+  let gi = d.begin + wg * 64u + lid;
+  if (gi >= d.end) { return; }
+  let gs = u32(bitcast<i32>(a_group[(gi) * 8u + 0u - d.base_a_group]));
+  let n = u32(bitcast<i32>(a_group[(gi) * 8u + 1u - d.base_a_group]));
+  let v3: f32 = bitcast<f32>(a_group[(gi) * 8u + 3u - d.base_a_group]);
+  let v4: f32 = bitcast<f32>(a_group[(gi) * 8u + 4u - d.base_a_group]);
+  let v5: f32 = (v3 - v4);
+  let v6: f32 = exp(v5);
+  let v7: bool = (v3 >= v4);
+  let v8: f32 = select(v6, 1f, v7);
+    rc_begin();
+    for (var jj0 = 0u; jj0 < n; jj0++) {
+      let rm1 = gs + jj0;
+      let v2: f32 = bitcast<f32>(a_rollout[(rm1) * 10u + 2u - d.base_a_rollout]);
+      let v9: f32 = (v2 * v8);
+      let v10: i32 = bitcast<i32>(a_rollout[(rm1) * 10u + 4u - d.base_a_rollout]);
+      let v11: f32 = f32(v10);
+      let v12: f32 = (v11 * 0f);
+      let v13: f32 = (v9 + v12);
+      rc_push(f32(v13));
     }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
+    let sum14 = rc_finish();
+    for (var j15 = 0u; j15 < n; j15++) {
+      let rm16 = gs + j15;
+      let v17: f32 = bitcast<f32>(a_rollout[(rm16) * 10u + 2u - d.base_a_rollout]);
+      let v18: f32 = (v17 * v8);
+      let v19: i32 = bitcast<i32>(a_rollout[(rm16) * 10u + 4u - d.base_a_rollout]);
+      let v20: f32 = f32(v19);
+      let v21: f32 = (v20 * 0f);
+      let v22: f32 = (v18 + v21);
+      a_rollout[(rm16) * 10u + 5u - d.base_a_rollout] = bitcast<u32>(select((sum14 - f32(v22)) / f32(n - 1u), 0.0f, n < 2u));
     }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[2u] = bitcast<u32>(i32(total_u));
-    a_scalar[3u] = bitcast<u32>(first_i);
-    a_scalar[4u] = bitcast<u32>(0.0f);
-  }
+    for (var j23 = 0u; j23 < n; j23++) {
+      let rm24 = gs + j23;
+      let k25 = n - 1u;
+      var sh26 = 0.0f;
+      if (n > 1u) {
+        let rm27 = gs + select(0u, 1u, j23 == 0u);
+        let v28: f32 = bitcast<f32>(a_rollout[(rm27) * 10u + 2u - d.base_a_rollout]);
+        let v29: f32 = (v28 * v8);
+        let v30: i32 = bitcast<i32>(a_rollout[(rm27) * 10u + 4u - d.base_a_rollout]);
+        let v31: f32 = f32(v30);
+        let v32: f32 = (v31 * 0f);
+        let v33: f32 = (v29 + v32);
+        sh26 = rc_shift(f32(v33));
+      }
+      rc_begin();
+      for (var o34 = 0u; o34 < n; o34++) {
+        let rm35 = gs + o34;
+        let v36: f32 = bitcast<f32>(a_rollout[(rm35) * 10u + 2u - d.base_a_rollout]);
+        let v37: f32 = (v36 * v8);
+        let v38: i32 = bitcast<i32>(a_rollout[(rm35) * 10u + 4u - d.base_a_rollout]);
+        let v39: f32 = f32(v38);
+        let v40: f32 = (v39 * 0f);
+        let v41: f32 = (v37 + v40);
+        if (o34 != j23) { rc_push(f32(v41) - sh26); }
+      }
+      let sum42 = rc_finish();
+      let mo43 = sum42 / f32(max(k25, 1u));
+      rc_begin();
+      for (var o44 = 0u; o44 < n; o44++) {
+        let rm45 = gs + o44;
+        let v47: f32 = bitcast<f32>(a_rollout[(rm45) * 10u + 2u - d.base_a_rollout]);
+        let v48: f32 = (v47 * v8);
+        let v49: i32 = bitcast<i32>(a_rollout[(rm45) * 10u + 4u - d.base_a_rollout]);
+        let v50: f32 = f32(v49);
+        let v51: f32 = (v50 * 0f);
+        let v52: f32 = (v48 + v51);
+        let dv46 = (f32(v52) - sh26) - mo43;
+        if (o44 != j23) { rc_push(dv46 * dv46); }
+      }
+      let sum53 = rc_finish();
+      a_rollout[(rm24) * 10u + 6u - d.base_a_rollout] = bitcast<u32>(select(sqrt(sum53 / f32(k25 - 1u)), 0.0f, k25 <= 1u));
+    }
+      var best55 = 0.0f;
+      for (var jj56 = 0u; jj56 < n; jj56++) {
+        let rm57 = gs + jj56;
+        let v58: f32 = bitcast<f32>(a_rollout[(rm57) * 10u + 2u - d.base_a_rollout]);
+        let v59: f32 = (v58 * v8);
+        let v60: i32 = bitcast<i32>(a_rollout[(rm57) * 10u + 4u - d.base_a_rollout]);
+        let v61: f32 = f32(v60);
+        let v62: f32 = (v61 * 0f);
+        let v63: f32 = (v59 + v62);
+        let v64: f32 = (v63 / 0.6f);
+        let vv = f32(v64);
+        if (jj56 == 0u) { best55 = vv; } else { best55 = rc_max(best55, vv); }
+      }
+      let bf54 = best55;
+    rc_begin();
+    for (var jj65 = 0u; jj65 < n; jj65++) {
+      let rm66 = gs + jj65;
+      let v67: f32 = bitcast<f32>(a_rollout[(rm66) * 10u + 2u - d.base_a_rollout]);
+      let v68: f32 = (v67 * v8);
+      let v69: i32 = bitcast<i32>(a_rollout[(rm66) * 10u + 4u - d.base_a_rollout]);
+      let v70: f32 = f32(v69);
+      let v71: f32 = (v70 * 0f);
+      let v72: f32 = (v68 + v71);
+      let v73: f32 = (v72 / 0.6f);
+      rc_push(exp(f32(v73) - bf54));
+    }
+    let sum74 = rc_finish();
+    for (var j75 = 0u; j75 < n; j75++) {
+      let rm76 = gs + j75;
+      let v77: f32 = bitcast<f32>(a_rollout[(rm76) * 10u + 2u - d.base_a_rollout]);
+      let v78: f32 = (v77 * v8);
+      let v79: i32 = bitcast<i32>(a_rollout[(rm76) * 10u + 4u - d.base_a_rollout]);
+      let v80: f32 = f32(v79);
+      let v81: f32 = (v80 * 0f);
+      let v82: f32 = (v78 + v81);
+      let v83: f32 = (v82 / 0.6f);
+      a_rollout[(rm76) * 10u + 9u - d.base_a_rollout] = bitcast<u32>(exp(f32(v83) - bf54) / sum74);
+    }
 }
 
 
@@ -629,7 +811,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_52_shifted_combine: workgroup 256, over single
+// ---- kernel batch_52_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -664,95 +846,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   if (lid == 0u) {
     a_scalar[1u] = bitcast<u32>(select(bitcast<f32>(a_scalar[4u]) + rc_finish() / f32(max(bitcast<i32>(a_scalar[2u]), 1i)), 0.0f, bitcast<i32>(a_scalar[2u]) == 0i));
-  }
-}
-
-
-// ---- kernel batch_53_count_blocks: workgroup 256, over blocks of 256 rollouts
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `rollout`
-//   binding 3: storage arena `scalar`
-// rewardc kernel `batch_53_count_blocks` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    let g0 = u32(bitcast<i32>(a_rollout[(item) * 10u + 0u - d.base_a_rollout]));
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_53_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_53_count_combine` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-    }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[7u] = bitcast<u32>(i32(total_u));
-    a_scalar[8u] = bitcast<u32>(first_i);
-    a_scalar[9u] = bitcast<u32>(0.0f);
   }
 }
 
@@ -848,7 +941,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_53_shifted_combine: workgroup 256, over single
+// ---- kernel batch_53_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -937,7 +1030,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_53_sqdev_combine: workgroup 256, over single
+// ---- kernel batch_53_sqdev_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -972,92 +1065,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   if (lid == 0u) {
     a_scalar[6u] = bitcast<u32>(sqrt(select(rc_finish() / f32(bitcast<i32>(a_scalar[7u]) - 0i), 0.0f, bitcast<i32>(a_scalar[7u]) <= 0i)));
-  }
-}
-
-
-// ---- kernel batch_54_count_blocks: workgroup 256, over blocks of 256 groups
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_54_count_blocks` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_54_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_54_count_combine` of spec `group_ops`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-    }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[12u] = bitcast<u32>(i32(total_u));
-    a_scalar[13u] = bitcast<u32>(first_i);
-    a_scalar[14u] = bitcast<u32>(0.0f);
   }
 }
 
@@ -1125,7 +1132,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_54_shifted_combine: workgroup 256, over single
+// ---- kernel batch_54_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -1200,7 +1207,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_54_sqdev_combine: workgroup 256, over single
+// ---- kernel batch_54_sqdev_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`

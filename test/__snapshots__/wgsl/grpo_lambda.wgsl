@@ -1,4 +1,4 @@
-// spec `grpo_lambda`: 18 kernels, run in this order
+// spec `grpo_lambda`: 14 kernels, run in this order
 
 // ---- prelude included by every kernel
 // Built from runtime words: WGSL rejects NaN and infinities in constant expressions.
@@ -157,92 +157,66 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_36_count_blocks: workgroup 256, over blocks of 256 rollouts
+// ---- kernel group_s1_small: workgroup 64, over groups
 //   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
+//   binding 1: storage arena `group`
 //   binding 2: storage arena `rollout`
-//   binding 3: storage arena `scalar`
-// rewardc kernel `batch_36_count_blocks` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
+// rewardc kernel `group_s1_small` of spec `grpo_lambda`
+struct Dispatch { begin: u32, end: u32, count: u32, base_a_group: u32, base_a_rollout: u32, pad5: u32, pad6: u32, pad7: u32 }
 @group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
+@group(0) @binding(1) var<storage, read_write> a_group: array<u32>;
 @group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
 // (prelude)
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    let g0 = u32(bitcast<i32>(a_rollout[(item) * 3u + 0u - d.base_a_rollout]));
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_36_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_36_count_combine` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
+  let gi = d.begin + wg * 64u + lid;
+  if (gi >= d.end) { return; }
+  let gs = u32(bitcast<i32>(a_group[(gi) * 7u + 0u - d.base_a_group]));
+  let n = u32(bitcast<i32>(a_group[(gi) * 7u + 1u - d.base_a_group]));
+      var acc0: i32 = 0i;
+      var seen1 = false;
+      for (var jj2 = 0u; jj2 < n; jj2++) {
+        let rm3 = gs + jj2;
+        let v4: i32 = bitcast<i32>(a_rollout[(rm3) * 3u + 1u - d.base_a_rollout]);
+        if (true) {
+          if (!seen1) { acc0 = v4; } else { acc0 = min(acc0, v4); }
+          seen1 = true;
+        }
+      }
+      a_group[(gi) * 7u + 2u - d.base_a_group] = bitcast<u32>(acc0);
+      var acc5: i32 = 0i;
+      var seen6 = false;
+      for (var jj7 = 0u; jj7 < n; jj7++) {
+        let rm8 = gs + jj7;
+        let v9: i32 = bitcast<i32>(a_rollout[(rm8) * 3u + 1u - d.base_a_rollout]);
+        if (true) {
+          if (!seen6) { acc5 = v9; } else { acc5 = max(acc5, v9); }
+          seen6 = true;
+        }
+      }
+      a_group[(gi) * 7u + 3u - d.base_a_group] = bitcast<u32>(acc5);
+      var k10 = 0u;
+      var x011 = 0.0f;
+      for (var jj12 = 0u; jj12 < n; jj12++) {
+        let rm13 = gs + jj12;
+        let v14: bool = (a_rollout[(rm13) * 3u + 2u - d.base_a_rollout] != 0u);
+        let v15: f32 = select(0.0f, 1.0f, v14);
+        if (true) {
+          if (k10 == 0u) { x011 = rc_shift(f32(v15)); }
+          k10 = k10 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj16 = 0u; jj16 < n; jj16++) {
+      let rm17 = gs + jj16;
+      let v18: bool = (a_rollout[(rm17) * 3u + 2u - d.base_a_rollout] != 0u);
+      let v19: f32 = select(0.0f, 1.0f, v18);
+      rc_push(select(0.0f, f32(v19) - x011, true));
     }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[3u] = bitcast<u32>(i32(total_u));
-    a_scalar[4u] = bitcast<u32>(first_i);
-    a_scalar[5u] = bitcast<u32>(0.0f);
-  }
+    let sum20 = rc_finish();
+    let mean21 = sum20 / f32(max(k10, 1u));
+      a_group[(gi) * 7u + 4u - d.base_a_group] = bitcast<u32>(select(x011 + mean21, 0.0f, k10 == 0u));
 }
 
 
@@ -313,7 +287,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_36_shifted_combine: workgroup 256, over single
+// ---- kernel batch_36_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -348,95 +322,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   if (lid == 0u) {
     a_scalar[2u] = bitcast<u32>(select(bitcast<f32>(a_scalar[5u]) + rc_finish() / f32(max(bitcast<i32>(a_scalar[3u]), 1i)), 0.0f, bitcast<i32>(a_scalar[3u]) == 0i));
-  }
-}
-
-
-// ---- kernel batch_38_count_blocks: workgroup 256, over blocks of 256 rollouts
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `rollout`
-//   binding 3: storage arena `scalar`
-// rewardc kernel `batch_38_count_blocks` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    let g0 = u32(bitcast<i32>(a_rollout[(item) * 3u + 0u - d.base_a_rollout]));
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_38_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_38_count_combine` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-    }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[8u] = bitcast<u32>(i32(total_u));
-    a_scalar[9u] = bitcast<u32>(first_i);
-    a_scalar[10u] = bitcast<u32>(0.0f);
   }
 }
 
@@ -508,7 +393,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_38_shifted_combine: workgroup 256, over single
+// ---- kernel batch_38_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -751,89 +636,134 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_40_count_blocks: workgroup 256, over blocks of 256 groups
+// ---- kernel group_s2_small: workgroup 64, over groups
 //   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_40_count_blocks` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
+//   binding 1: storage arena `group`
+//   binding 2: storage arena `rollout`
+//   binding 3: storage arena `scalar`
+// rewardc kernel `group_s2_small` of spec `grpo_lambda`
+struct Dispatch { begin: u32, end: u32, count: u32, base_a_group: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
 @group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
+@group(0) @binding(1) var<storage, read_write> a_group: array<u32>;
+@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
+@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
 // (prelude)
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_40_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_40_count_combine` of spec `grpo_lambda`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
+  let gi = d.begin + wg * 64u + lid;
+  if (gi >= d.end) { return; }
+  let gs = u32(bitcast<i32>(a_group[(gi) * 7u + 0u - d.base_a_group]));
+  let n = u32(bitcast<i32>(a_group[(gi) * 7u + 1u - d.base_a_group]));
+  let v7: i32 = bitcast<i32>(a_group[(gi) * 7u + 2u - d.base_a_group]);
+  let v10: i32 = bitcast<i32>(a_group[(gi) * 7u + 3u - d.base_a_group]);
+  let v11: i32 = (v10 - v7);
+  let v12: f32 = f32(v11);
+  let v15: bool = (v11 == 0i);
+  let v20: f32 = bitcast<f32>(a_group[(gi) * 7u + 4u - d.base_a_group]);
+  let v21: f32 = bitcast<f32>(a_scalar[1u]);
+  let v22: bool = (v20 >= v21);
+      var k0 = 0u;
+      var x01 = 0.0f;
+      for (var jj2 = 0u; jj2 < n; jj2++) {
+        let rm3 = gs + jj2;
+        let v4: bool = (a_rollout[(rm3) * 3u + 2u - d.base_a_rollout] != 0u);
+        let v5: f32 = select(0.0f, 1.0f, v4);
+        let v6: i32 = bitcast<i32>(a_rollout[(rm3) * 3u + 1u - d.base_a_rollout]);
+        let v8: i32 = (v6 - v7);
+        let v9: f32 = f32(v8);
+        let v13: f32 = (v9 / v12);
+        let v14: f32 = (0.5f - v13);
+        let v16: f32 = select(v14, 0f, v15);
+        let v17: f32 = rc_min(0f, v16);
+        let v18: f32 = (1f + v16);
+        let v19: f32 = select(v17, v18, v4);
+        let v23: f32 = select(v5, v19, v22);
+        if (true) {
+          if (k0 == 0u) { x01 = rc_shift(f32(v23)); }
+          k0 = k0 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj24 = 0u; jj24 < n; jj24++) {
+      let rm25 = gs + jj24;
+      let v26: bool = (a_rollout[(rm25) * 3u + 2u - d.base_a_rollout] != 0u);
+      let v27: f32 = select(0.0f, 1.0f, v26);
+      let v28: i32 = bitcast<i32>(a_rollout[(rm25) * 3u + 1u - d.base_a_rollout]);
+      let v29: i32 = (v28 - v7);
+      let v30: f32 = f32(v29);
+      let v31: f32 = (v30 / v12);
+      let v32: f32 = (0.5f - v31);
+      let v33: f32 = select(v32, 0f, v15);
+      let v34: f32 = rc_min(0f, v33);
+      let v35: f32 = (1f + v33);
+      let v36: f32 = select(v34, v35, v26);
+      let v37: f32 = select(v27, v36, v22);
+      rc_push(select(0.0f, f32(v37) - x01, true));
     }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
+    let sum38 = rc_finish();
+    let mean39 = sum38 / f32(max(k0, 1u));
+      a_group[(gi) * 7u + 5u - d.base_a_group] = bitcast<u32>(select(x01 + mean39, 0.0f, k0 == 0u));
+      var k40 = 0u;
+      var x041 = 0.0f;
+      for (var jj42 = 0u; jj42 < n; jj42++) {
+        let rm43 = gs + jj42;
+        let v44: bool = (a_rollout[(rm43) * 3u + 2u - d.base_a_rollout] != 0u);
+        let v45: f32 = select(0.0f, 1.0f, v44);
+        let v46: i32 = bitcast<i32>(a_rollout[(rm43) * 3u + 1u - d.base_a_rollout]);
+        let v47: i32 = (v46 - v7);
+        let v48: f32 = f32(v47);
+        let v49: f32 = (v48 / v12);
+        let v50: f32 = (0.5f - v49);
+        let v51: f32 = select(v50, 0f, v15);
+        let v52: f32 = rc_min(0f, v51);
+        let v53: f32 = (1f + v51);
+        let v54: f32 = select(v52, v53, v44);
+        let v55: f32 = select(v45, v54, v22);
+        if (true) {
+          if (k40 == 0u) { x041 = rc_shift(f32(v55)); }
+          k40 = k40 + 1u;
+        }
+      }
+    rc_begin();
+    for (var jj56 = 0u; jj56 < n; jj56++) {
+      let rm57 = gs + jj56;
+      let v58: bool = (a_rollout[(rm57) * 3u + 2u - d.base_a_rollout] != 0u);
+      let v59: f32 = select(0.0f, 1.0f, v58);
+      let v60: i32 = bitcast<i32>(a_rollout[(rm57) * 3u + 1u - d.base_a_rollout]);
+      let v61: i32 = (v60 - v7);
+      let v62: f32 = f32(v61);
+      let v63: f32 = (v62 / v12);
+      let v64: f32 = (0.5f - v63);
+      let v65: f32 = select(v64, 0f, v15);
+      let v66: f32 = rc_min(0f, v65);
+      let v67: f32 = (1f + v65);
+      let v68: f32 = select(v66, v67, v58);
+      let v69: f32 = select(v59, v68, v22);
+      rc_push(select(0.0f, f32(v69) - x041, true));
     }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[13u] = bitcast<u32>(i32(total_u));
-    a_scalar[14u] = bitcast<u32>(first_i);
-    a_scalar[15u] = bitcast<u32>(0.0f);
-  }
+    let sum70 = rc_finish();
+    let mean71 = sum70 / f32(max(k40, 1u));
+    rc_begin();
+    for (var jj72 = 0u; jj72 < n; jj72++) {
+      let rm73 = gs + jj72;
+      let v75: bool = (a_rollout[(rm73) * 3u + 2u - d.base_a_rollout] != 0u);
+      let v76: f32 = select(0.0f, 1.0f, v75);
+      let v77: i32 = bitcast<i32>(a_rollout[(rm73) * 3u + 1u - d.base_a_rollout]);
+      let v78: i32 = (v77 - v7);
+      let v79: f32 = f32(v78);
+      let v80: f32 = (v79 / v12);
+      let v81: f32 = (0.5f - v80);
+      let v82: f32 = select(v81, 0f, v15);
+      let v83: f32 = rc_min(0f, v82);
+      let v84: f32 = (1f + v82);
+      let v85: f32 = select(v83, v84, v75);
+      let v86: f32 = select(v76, v85, v22);
+      let dv74 = (f32(v86) - x041) - mean71;
+      rc_push(select(0.0f, dv74 * dv74, true));
+    }
+    let sum87 = rc_finish();
+      a_group[(gi) * 7u + 6u - d.base_a_group] = bitcast<u32>(sqrt(select(sum87 / f32(k40 - 1u), 0.0f, k40 <= 1u)));
 }
 
 
@@ -906,7 +836,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_40_shifted_combine: workgroup 256, over single
+// ---- kernel batch_40_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`

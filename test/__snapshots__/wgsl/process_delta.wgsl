@@ -1,4 +1,4 @@
-// spec `process_delta`: 19 kernels, run in this order
+// spec `process_delta`: 15 kernels, run in this order
 
 // ---- prelude included by every kernel
 // Built from runtime words: WGSL rejects NaN and infinities in constant expressions.
@@ -219,95 +219,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_23_count_blocks: workgroup 256, over blocks of 256 rollouts
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `rollout`
-//   binding 3: storage arena `scalar`
-// rewardc kernel `batch_23_count_blocks` of spec `process_delta`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    let g0 = u32(bitcast<i32>(a_rollout[(item) * 9u + 0u - d.base_a_rollout]));
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_23_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_23_count_combine` of spec `process_delta`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-    }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[4u] = bitcast<u32>(i32(total_u));
-    a_scalar[5u] = bitcast<u32>(first_i);
-    a_scalar[6u] = bitcast<u32>(0.0f);
-  }
-}
-
-
 // ---- kernel batch_23_fetch_blocks: workgroup 256, over blocks of 256 rollouts
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
@@ -375,7 +286,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_23_shifted_combine: workgroup 256, over single
+// ---- kernel batch_23_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -457,7 +368,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_31_count_combine: workgroup 256, over single
+// ---- kernel batch_31_count_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -573,7 +484,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_31_shifted_combine: workgroup 256, over single
+// ---- kernel batch_31_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
@@ -608,95 +519,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   if (lid == 0u) {
     a_scalar[13u] = bitcast<u32>(select(bitcast<f32>(a_scalar[16u]) + rc_finish() / f32(max(bitcast<i32>(a_scalar[14u]), 1i)), 0.0f, bitcast<i32>(a_scalar[14u]) == 0i));
-  }
-}
-
-
-// ---- kernel batch_26_count_blocks: workgroup 256, over blocks of 256 rollouts
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `rollout`
-//   binding 3: storage arena `scalar`
-// rewardc kernel `batch_26_count_blocks` of spec `process_delta`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_rollout: u32, base_a_scalar: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blk = d.begin + wg;
-  if (blk >= d.end) { return; }
-  let item = blk * 256u + lid;
-  wu[lid] = 0u;
-  wi[lid] = 2147483647i;
-  if (item < d.count) {
-    let g0 = u32(bitcast<i32>(a_rollout[(item) * 9u + 0u - d.base_a_rollout]));
-    if (true) { wu[lid] = 1u; wi[lid] = i32(item); }
-  }
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-  }
-  workgroupBarrier();
-  for (var st = 1u; st < 256u; st = st << 1u) {
-    workgroupBarrier();
-    if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-  }
-  workgroupBarrier();
-  if (lid == 0u) { a_partials[blk * 2u + 0u] = wu[0]; }
-  if (lid == 0u) { a_partials[blk * 2u + 1u] = bitcast<u32>(wi[0]); }
-}
-
-
-// ---- kernel batch_26_count_combine: workgroup 256, over single
-//   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `partials`
-//   binding 2: storage arena `scalar`
-// rewardc kernel `batch_26_count_combine` of spec `process_delta`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_partials: u32, base_a_scalar: u32, pad5: u32, pad6: u32, pad7: u32 }
-@group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_partials: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-var<workgroup> wf: array<f32, 256>;
-var<workgroup> wu: array<u32, 256>;
-var<workgroup> wi: array<i32, 256>;
-// (prelude)
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let wg = wid.x + wid.y * nwg.x;
-  let blocks = d.end;
-  rc_begin();
-  var total_u = 0u;
-  var first_i = 2147483647i;
-  var ext_f = rc_bits(0xff800000u);
-  var ext_i = i32(-2147483647 - 1);
-  for (var c = 0u; c < blocks; c = c + 256u) {
-    let j = c + lid;
-    wu[lid] = select(0u, a_partials[j * 2u + 0u], j < blocks);
-    wi[lid] = select(2147483647i, bitcast<i32>(a_partials[j * 2u + 1u]), j < blocks);
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wu[lid] = wu[lid] + wu[lid + st]; }
-    }
-    workgroupBarrier();
-    for (var st = 1u; st < 256u; st = st << 1u) {
-      workgroupBarrier();
-      if ((lid & ((st << 1u) - 1u)) == 0u) { wi[lid] = min(wi[lid], wi[lid + st]); }
-    }
-    workgroupBarrier();
-    if (lid == 0u) { total_u = total_u + wu[0]; first_i = min(first_i, wi[0]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    a_scalar[9u] = bitcast<u32>(i32(total_u));
-    a_scalar[10u] = bitcast<u32>(first_i);
-    a_scalar[11u] = bitcast<u32>(0.0f);
   }
 }
 
@@ -766,7 +588,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 
-// ---- kernel batch_26_shifted_combine: workgroup 256, over single
+// ---- kernel batch_26_shifted_combine: workgroup 256, over one workgroup
 //   binding 0: uniform Dispatch (item range and window bases)
 //   binding 1: storage arena `partials`
 //   binding 2: storage arena `scalar`
