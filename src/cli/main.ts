@@ -2,7 +2,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InternalError } from "../diagnostics/diagnostic.js";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { RuntimeInputError } from "../runtime/errors.js";
+import { DAWN_NOISE, GpuUnavailableError } from "../runtime/webgpu/device.js";
 import { packageRoot } from "../paths.js";
 import { helpText, type CommandSpec } from "./args.js";
 import { buildCommand, runBuild } from "./build.js";
@@ -32,7 +35,8 @@ function topHelp(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+  // FORCE_COLOR: set by the parent when this process runs behind the Dawn stderr filter.
+  const color = (process.stderr.isTTY === true || process.env.FORCE_COLOR === "1") && !process.env.NO_COLOR;
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(topHelp());
@@ -52,10 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText(command.spec));
     return 0;
   }
+  if (mayUseGpu(name, rest) && process.env.REWARDC_STDERR_FILTERED !== "1") return runWithQuietDawn(argv);
   try {
     return await command.run(rest, color);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RuntimeInputError) {
+    if (e instanceof UsageError || e instanceof RuntimeInputError || e instanceof GpuUnavailableError) {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
     }
@@ -71,4 +76,33 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`internal error (a bug in rewardc; please report it): ${err?.stack ?? String(e)}\n`);
     return 101;
   }
+}
+
+/** Commands that may open a WebGPU device: `run` unless it asks for the CPU. */
+function mayUseGpu(command: string, args: string[]): boolean {
+  if (command !== "run") return false;
+  const i = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
+  const value = i < 0 ? "auto" : args[i]!.includes("=") ? args[i]!.slice("--backend=".length) : args[i + 1];
+  return value !== "cpu";
+}
+
+/**
+ * Dawn prints start-up warnings from native code straight to file descriptor 2, out of reach of
+ * process.stderr. So a command that may open a device runs in a child process whose stderr passes
+ * through here, minus those lines; stdout, stdin and the exit code are the child's.
+ */
+function runWithQuietDawn(argv: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
+      stdio: ["inherit", "inherit", "pipe"],
+      env: { ...process.env, REWARDC_STDERR_FILTERED: "1", ...(process.stderr.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: "1" } : {}) },
+    });
+    const lines = createInterface({ input: child.stderr! });
+    lines.on("line", (line) => {
+      if (!DAWN_NOISE.some((re) => re.test(line))) process.stderr.write(line + "\n");
+    });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+    const drained = new Promise<void>((done) => lines.once("close", done));
+    child.on("close", (code, signal) => void drained.then(() => resolve(code ?? (signal === "SIGINT" ? 130 : 143))));
+  });
 }

@@ -3,7 +3,9 @@ import type { IrModule } from "../compiler/ir.js";
 import { formatRowErrors, RuntimeInputError } from "../runtime/errors.js";
 import { parseJsonl } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../runtime/backend.js";
 import { Session } from "../runtime/session.js";
+import { releaseGpu } from "../runtime/webgpu/device.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { shortestF32 } from "../util/numbers.js";
 import { UsageError, writeFileAtomic } from "./io.js";
@@ -19,6 +21,7 @@ export const runCommand: CommandSpec = {
     param: { type: "string", multiple: true, value: "NAME=VALUE", help: "override a param for this run" },
     metrics: { type: "string", value: "FILE", help: "write the batch metrics as JSON to FILE (default: print them to stderr)" },
     state: { type: "string", value: "FILE", help: "load state from FILE if it exists, and save the updated state to it after the batch" },
+    backend: { type: "string", value: "auto|cpu|webgpu", help: "where to score: WebGPU when an adapter exists, else the CPU (auto, the default); or force one" },
     overwrite: { type: "boolean", help: "allow output fields (reward, advantage, keep, weight) to replace fields of the same name in the rows" },
   },
   details: [
@@ -33,7 +36,7 @@ export const runCommand: CommandSpec = {
   ].join("\n"),
 };
 
-export function runRun(argv: string[], color: boolean): number {
+export async function runRun(argv: string[], color: boolean): Promise<number> {
   const { values, positionals } = parseCommand(runCommand, argv);
   if (positionals.length !== 1) throw new UsageError("`rewardc run` takes exactly one SPEC");
   const inPath = values.in as string | undefined;
@@ -59,11 +62,21 @@ export function runRun(argv: string[], color: boolean): number {
     if (clash) return rowErrors(inPath, `${clash}; rename the field, or pass --overwrite to replace it`);
   }
 
-  const session = new Session(module, { params });
+  const choice = backendChoice(values.backend as string | undefined);
+  const { session, notice } = await Session.open(module, { params, backend: choice });
+  if (notice) process.stderr.write(`rewardc: ${notice}\n`);
   const statePath = values.state as string | undefined;
-  if (statePath && existsSync(statePath)) session.restoreState(readFileSync(statePath, "utf8"));
-  const stateBefore = session.state();
-  const { outputs, metrics } = session.score(built.batch);
+  let result: Awaited<ReturnType<Session["scoreAsync"]>>;
+  let stateBefore: Record<string, number>;
+  try {
+    if (statePath && existsSync(statePath)) session.restoreState(readFileSync(statePath, "utf8"));
+    stateBefore = session.state();
+    result = await session.scoreAsync(built.batch);
+  } finally {
+    session.close();
+    await releaseGpu();
+  }
+  const { outputs, metrics } = result;
 
   const offsets = advantageOffsets(module, built.batch.axes);
   let nonFinite = 0;
@@ -124,6 +137,12 @@ function warnOfNonFiniteState(module: IrModule, before: Record<string, number>, 
       process.stderr.write(`warning: state \`${s.name}\` became ${value} after this batch (saved as "${value}" in \`${statePath}\`)\n`);
     }
   }
+}
+
+function backendChoice(value: string | undefined): BackendChoice {
+  if (value === undefined) return "auto";
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new UsageError(`--backend takes ${BACKEND_CHOICES.join(", ")}, found \`${value}\``);
 }
 
 function rowErrors(path: string, text: string): number {

@@ -25,11 +25,14 @@
 import type { IrModule, Scalar } from "../compiler/ir.js";
 import type { Batch, Column } from "./batch.js";
 import { castScalar } from "../compiler/columnOps.js";
+import { openBackend, type Backend, type BackendChoice, type BackendResult } from "./backend.js";
 import { runCpu } from "./cpu.js";
 import { RuntimeInputError, describeValue } from "./errors.js";
 import { INT32_MAX, INT32_MIN, typeName } from "./values.js";
 
 export interface SessionOptions {
+  /** Where batches are scored (default: the CPU backend). Open one with `openBackend` from backend.ts. */
+  backend?: Backend;
   /** Overrides of declared params by name; bool params take true/false. */
   params?: Record<string, number | boolean>;
 }
@@ -107,15 +110,49 @@ export class Session {
   private current: Record<string, number>;
   private steps = 0;
 
+  private readonly backend: Backend | null;
+
   constructor(module: IrModule, options: SessionOptions = {}) {
     this.module = module;
     this.paramValues = resolveParams(module, options.params ?? {});
     this.current = initialState(module);
+    this.backend = options.backend ?? null;
   }
 
-  /** Scores one batch, then applies the state updates (computed from the state before this batch). */
+  /**
+   * A session on the chosen backend: `auto` runs on WebGPU when an adapter exists, else on the CPU
+   * (`notice` then says so); `webgpu` fails with a clear message when there is none.
+   */
+  static async open(module: IrModule, options: Omit<SessionOptions, "backend"> & { backend?: BackendChoice } = {}): Promise<{ session: Session; notice: string | null }> {
+    const params = options.params ?? {};
+    resolveParams(module, params); // bad params fail before a device is opened
+    const { backend, notice } = await openBackend(module, options.backend ?? "auto");
+    return { session: new Session(module, { params, backend }), notice };
+  }
+
+  /** The backend batches run on. */
+  get backendName(): "cpu" | "webgpu" {
+    return this.backend?.name ?? "cpu";
+  }
+
+  /** Scores one batch on the CPU, then applies the state updates (computed from the state before this batch). */
   score(batch: Batch): ScoreResult {
-    const result = runCpu(this.module, batch, this.paramValues, this.current);
+    if (this.backend && this.backend.name !== "cpu") throw new RuntimeInputError(`this session runs on ${this.backend.name}: use \`await session.scoreAsync(batch)\``);
+    return this.apply(runCpu(this.module, batch, this.paramValues, this.current));
+  }
+
+  /** Scores one batch on the session's backend, then applies the state updates. */
+  async scoreAsync(batch: Batch): Promise<ScoreResult> {
+    const result = this.backend ? await this.backend.run(batch, this.paramValues, this.current) : runCpu(this.module, batch, this.paramValues, this.current);
+    return this.apply(result);
+  }
+
+  /** Releases the backend's device memory for this spec. */
+  close(): void {
+    this.backend?.close();
+  }
+
+  private apply(result: BackendResult): ScoreResult {
     this.current = result.nextState;
     this.steps++;
     return { outputs: result.outputs, metrics: result.metrics };

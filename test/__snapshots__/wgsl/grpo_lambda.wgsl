@@ -6,8 +6,17 @@ fn rc_bits(b: u32) -> f32 { return bitcast<f32>(b); }
 fn rc_isnan(x: f32) -> bool { return !(x == x); }
 fn rc_finite(x: f32) -> bool { return abs(x) <= 0x1.fffffep+127f; }
 fn rc_shift(x: f32) -> f32 { return select(0.0f, x, rc_finite(x)); }
-fn rc_min(a: f32, b: f32) -> f32 { if (rc_isnan(a)) { return a; } if (rc_isnan(b)) { return b; } return min(a, b); }
-fn rc_max(a: f32, b: f32) -> f32 { if (rc_isnan(a)) { return a; } if (rc_isnan(b)) { return b; } return max(a, b); }
+// As JS Math.min/max: NaN wins, and min(-0, 0) is -0, max(-0, 0) is +0 (WGSL leaves both open).
+fn rc_min(a: f32, b: f32) -> f32 {
+  if (rc_isnan(a)) { return a; } if (rc_isnan(b)) { return b; }
+  if (a == b) { return bitcast<f32>(bitcast<u32>(a) | bitcast<u32>(b)); }
+  return min(a, b);
+}
+fn rc_max(a: f32, b: f32) -> f32 {
+  if (rc_isnan(a)) { return a; } if (rc_isnan(b)) { return b; }
+  if (a == b) { return bitcast<f32>(bitcast<u32>(a) & bitcast<u32>(b)); }
+  return max(a, b);
+}
 fn rc_f2i(x: f32) -> i32 {
   if (rc_isnan(x)) { return 0i; }
   if (x >= 2147483647.0f) { return 2147483647i; }
