@@ -1,6 +1,9 @@
 /** The README's "Use it from your training loop" snippet, step for step, through the package entry. */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { batchFromColumns, batchFromRows, compileFile, Session } from "../src/index.js";
+import { releaseGpu } from "../src/runtime/webgpu/device.js";
+
+afterAll(releaseGpu);
 
 describe("library API", () => {
   it("compiles once and scores several steps in a session that carries state", () => {
@@ -26,6 +29,22 @@ describe("library API", () => {
     resumed.restoreState(saved);
     expect(resumed.state()).toEqual(session.state());
     expect(resumed.step).toBe(3);
+  });
+
+  it("opens a session on the best backend and scores asynchronously, as the README shows", async () => {
+    const { module } = compileFile("examples/grpo_lambda.reward");
+    const { session, notice } = await Session.open(module!, { params: { threshold: 0.6 }, backend: "auto" });
+    expect(notice === null ? session.backendName : "cpu").toBe(session.backendName);
+    const built = batchFromRows(module!, [
+      { prompt: "a", correct: true, length: 10 },
+      { prompt: "a", correct: false, length: 30 },
+    ]);
+    if ("errors" in built) throw new Error(JSON.stringify(built.errors));
+    const { outputs, metrics } = await session.scoreAsync(built.batch);
+    const cpu = new Session(module!, { params: { threshold: 0.6 } }).score(built.batch);
+    expect(Array.from(outputs.get("advantage")!)).toEqual(Array.from(cpu.outputs.get("advantage")!));
+    expect(metrics.get("accuracy")).toBe(0.5);
+    session.close();
   });
 
   it("takes typed arrays without row objects", () => {
