@@ -46,8 +46,23 @@ export const ELEMENTWISE_BUILTINS: readonly ElementwiseBuiltin[] = [
   { name: "floor", params: ["float"], result: "float", cpu: Math.floor, wgsl: "floor($0)", doc: "round down" },
   { name: "ceil", params: ["float"], result: "float", cpu: Math.ceil, wgsl: "ceil($0)", doc: "round up" },
   { name: "round", params: ["float"], result: "float", cpu: roundHalfEven, wgsl: "round($0)", doc: "round half to even (as WGSL does)" },
+  { name: "lgamma", params: ["float"], result: "float", cpu: logGamma, wgsl: "rc_lgamma($0)", doc: "log |Γ(x)| (e.g. Beta densities, BNPO)" },
   { name: "is_finite", params: ["float"], result: "bool", cpu: (x) => (Number.isFinite(x) ? 1 : 0), wgsl: "(abs($0) <= 0x1.fffffep+127f)", doc: "false for NaN and infinities" },
 ];
+
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+
+/** log |Γ(x)| by the Lanczos approximation (g = 7), with the reflection formula below 1/2; +inf at poles, 0 at 1 and 2. */
+function logGamma(x: number): number {
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x === 1 || x === 2) return 0;
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0]!;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
 
 function roundHalfEven(x: number): number {
   const r = Math.round(x);

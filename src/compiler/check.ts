@@ -592,10 +592,9 @@ class Checker {
       this.report(env, error("R0201", "an index must be an int", indexExpr.span, `this is ${typeName(index.type)}`));
       return null;
     }
-    if (LEVEL_RANK[index.level.kind] > LEVEL_RANK.rollout) {
-      this.report(env, error("R0203", "an index is one value per rollout", indexExpr.span, `this is ${levelPhrase(index.level)}`));
-      return null;
-    }
+    // An index per rollout picks one element; an index per element (of any axis) gathers: element j of
+    // the result is x[i_j], e.g. each token's step value with `at(step_value, token_step)`.
+    const resultLevel: Level = index.level.kind === "element" ? index.level : ROLLOUT;
     const axis = this.axes.get(target.level.axis);
     if (axis?.kind === "fixed" && index.level.kind === "const") {
       const i = evaluateConstant(this.b.nodes, index.id);
@@ -605,7 +604,7 @@ class Checker {
       }
     }
     void e;
-    return this.b.add({ op: "axis_at", axis: target.level.axis }, target.type, ROLLOUT, [target.id, index.id], span);
+    return this.b.add({ op: "axis_at", axis: target.level.axis }, target.type, resultLevel, [target.id, index.id], span);
   }
 
   // ---------------------------------------------------------------- calls
@@ -726,7 +725,12 @@ class Checker {
           return this.b.add({ op: "axis_scan", fn: def.fn, axis }, x!.type, x!.level, [x!.id], e.span);
         }
         if (def.fn === "softmax") return this.b.add({ op: "axis_scan", fn: def.fn, axis }, "f32", x!.level, [xs.id], e.span);
-        if (!this.needAtMost(discount, discountExpr, ROLLOUT, "a discount", env) || !this.needNumber(discount, discountExpr ?? e, name, env)) return null;
+        // A discount is per rollout, or per element of the same axis (0 at an episode end resets the return).
+        if (discount.level.kind === "element" && discount.level.axis !== axis) {
+          const at = this.join([x!, discount], [xExpr!, discountExpr!], env);
+          if (!at) return null;
+        }
+        if (!this.needNumber(discount, discountExpr ?? e, name, env)) return null;
         const gamma = this.convert(discount, "f32", discountExpr?.span ?? e.span);
         return this.b.add({ op: "axis_scan", fn: def.fn, axis }, "f32", x!.level, [xs.id, gamma.id], e.span);
       }

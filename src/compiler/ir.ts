@@ -83,7 +83,10 @@ export type Op =
   | { op: "axis_shift"; dir: "prev" | "next"; axis: string }
   /** element, i32: position within the rollout's array (0-based). */
   | { op: "axis_index"; axis: string }
-  /** args: [x, i] -> rollout: element i of the rollout's array, or 0 when out of range. */
+  /**
+   * args: [x, i]: element i of the rollout's array along `axis`, or 0 when out of range. With i per
+   * rollout the result is per rollout; with i per element of some axis (a gather) it is per element there.
+   */
   | { op: "axis_at"; axis: string }
   /** rollout -> group. args: [x] or [x, where]. */
   | { op: "group_reduce"; fn: ReduceFn; ddof: number; masked: boolean }

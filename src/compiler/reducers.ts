@@ -170,12 +170,15 @@ export function reduce(fn: ReduceFn | AxisOnlyReduceFn, values: ArrayLike<number
   }
 }
 
-/** `y_t = x_t + gamma * y_{t-1}` (prefix) or `y_t = x_t + gamma * y_{t+1}` (suffix), sequentially in float32. */
-export function discountedScan(values: ArrayLike<number>, out: Float32Array, n: number, gamma: number, suffix: boolean): void {
+/**
+ * `y_t = x_t + gamma_t * y_{t-1}` (prefix) or `y_t = x_t + gamma_t * y_{t+1}` (suffix), sequentially in
+ * float32. The discount is per element, so gamma_t = 0 resets the return at an episode end.
+ */
+export function discountedScan(values: ArrayLike<number>, out: Float32Array, n: number, gammas: ArrayLike<number>, suffix: boolean): void {
   let carry = 0;
   for (let k = 0; k < n; k++) {
     const i = suffix ? n - 1 - k : k;
-    carry = f32(values[i]! + f32(gamma * carry));
+    carry = f32(values[i]! + f32(gammas[i]! * carry));
     out[i] = carry;
   }
 }

@@ -219,10 +219,11 @@ const OP_RULES: { [K in Op["op"]]: Rule<K> } = {
   axis_at(node, context) {
     const { fail, arg } = context;
     if (!knownAxis(node.axis, context) || !argumentCount(node, 2, fail)) return;
-    if (node.level.kind !== "rollout") fail("must be rollout level");
+    const gather = arg(1).level.kind === "element";
+    if (gather ? !sameLevel(node.level, arg(1).level) : node.level.kind !== "rollout") fail("must be at its index's level: per rollout, or per element of the index's axis");
     if (!sameLevel(arg(0).level, { kind: "element", axis: node.axis })) fail(`indexes a value that is not along \`${node.axis}\``);
     if (arg(0).type !== node.type) fail(`gives ${article(arg(0).type)}, the type of its array`);
-    if (arg(1).type !== "i32" || LEVEL_RANK[arg(1).level.kind] > LEVEL_RANK.rollout) fail("the index must be an int, one per rollout at most");
+    if (arg(1).type !== "i32") fail("the index must be an int");
   },
   group_reduce(node, { fail, arg }) {
     if (!known(REDUCE_FNS, node.fn, fail) || !maskedArgumentCount(node, fail) || !validDdof(node.ddof, fail)) return;

@@ -408,14 +408,21 @@ class Evaluator {
       }
       case "axis_at": {
         const x = this.arg(node.args[0]!, elementLv(node.axis), node.type);
-        const idx = this.arg(node.args[1]!, ROLLOUT, this.typeOf(node.args[1]!));
         const off = this.offsets(node.axis);
         const out = allocColumn(node.type, n);
-        for (let r = 0; r < n; r++) {
-          const k = idx[r]!;
+        const pick = (r: number, k: number): number => {
           const s = off[r]!;
-          // Out of range (or not an integer) gives 0; the array is already zero-filled.
-          if (k >= 0 && k < off[r + 1]! - s && k === Math.floor(k)) out[r] = x[s + k]!;
+          // Out of range (or not an integer) gives 0.
+          return k >= 0 && k < off[r + 1]! - s && k === Math.floor(k) ? x[s + k]! : 0;
+        };
+        if (level.cls === 2) {
+          const idx = this.arg(node.args[1]!, ROLLOUT, this.typeOf(node.args[1]!));
+          for (let r = 0; r < n; r++) out[r] = pick(r, idx[r]!);
+        } else {
+          // A gather: each element of the index's axis picks from its own rollout's array.
+          const idx = this.arg(node.args[1]!, level, this.typeOf(node.args[1]!));
+          const rolloutOf = this.rolloutOf(level.axis!);
+          for (let e = 0; e < n; e++) out[e] = pick(rolloutOf[e]!, idx[e]!);
         }
         return out;
       }
@@ -525,7 +532,8 @@ class Evaluator {
     const isExtremum = fn !== "prefix_sum" && fn !== "suffix_sum" && fn !== "softmax";
     const input = isExtremum && xType === "i32" ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
     const result = isExtremum && xType === "i32" ? this.scratchOutI32(maxLen) : this.scratchOutF32(maxLen);
-    const gamma = node.args.length > 1 && (fn === "prefix_sum" || fn === "suffix_sum") ? this.arg(node.args[1]!, ROLLOUT, "f32") : null;
+    // The discount may be per rollout or per element (a reset at episode ends): read it per element.
+    const gamma = fn === "prefix_sum" || fn === "suffix_sum" ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : null;
     for (let r = 0; r < size; r++) {
       const s = off[r]!;
       const len = off[r + 1]! - s;
@@ -534,7 +542,7 @@ class Evaluator {
       switch (fn) {
         case "prefix_sum":
         case "suffix_sum":
-          discountedScan(input, result as Float32Array, len, gamma === null ? 1 : gamma[r]!, fn === "suffix_sum");
+          discountedScan(input, result as Float32Array, len, gamma!.subarray(s, s + len), fn === "suffix_sum");
           break;
         case "prefix_min":
         case "suffix_min":

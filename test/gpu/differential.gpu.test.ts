@@ -65,6 +65,7 @@ const GENERATED_BODIES = [
   "reward = group.min(x, where: b) + group.max(x) + float(group.sum(k)) + float(group.count(b))\nweight = exp(clamp(x, -5.0, 5.0)) / (1.0 + abs(x))\nmetric s = float(batch.sum(k)) + batch.var(x, unbiased, where: b)",
   "reward = mean(t, where: t > 0.0) + var(t, population) + min(t) + max(t) + float(argmax(t) + argmin(t) + first_index(t > 0.5) + count(t < 0.0))\nadvantage = if b then log_sigmoid(x) else sigmoid(x) * cos(x)",
   "reward = std(t, unbiased) + first(t) - last(t) + at(suffix_max(t), 0) + at(prefix_min(t), 1)\nmetric q = batch.max(t) - batch.min(x, where: b)\nmetric c = float(batch.count(b)) + float(batch.size())",
+  "reward = x\nadvantage = at(t * 2.0, int(t)) + prefix_sum(t, if t > 0.0 then 0.0 else 0.9) + suffix_sum(t, if b then 0.5 else 1.0)",
 ];
 
 describeGpu("CPU and WebGPU agree on generated specs", () => {

@@ -216,7 +216,7 @@ class KernelWriter {
     const el = "el";
     scope.line(`let es = u32(${this.readTyped(this.plan.system.elementStart.get(axis)!, r)});`);
     scope.line(`let el = u32(${this.readTyped(this.plan.system.elementLength.get(axis)!, r)});`);
-    for (const id of nodes) new AxisNode(this, this.node(id), scope, es, el).emit();
+    for (const id of nodes) new AxisNode(this, this.node(id), scope, axis, es, el).emit();
     return this.finish(scope, ROLLOUT_WORKGROUP, { over: "rollouts" }, prologue);
   }
 
@@ -311,6 +311,8 @@ class AxisNode {
     private readonly k: KernelWriter,
     private readonly node: Node,
     private readonly scope: Scope,
+    /** The axis the kernel loops over (for a gather: the index's axis, not the array's). */
+    private readonly axis: string,
     private readonly es: string,
     private readonly el: string,
   ) {}
@@ -319,7 +321,7 @@ class AxisNode {
   private loop(into: Scope, reverse = false): { body: Scope; close: () => void; e: string } {
     const i = this.k.fresh("i");
     const e = this.k.fresh("e");
-    const body = into.child({ element: e });
+    const body = into.child({ element: e, axis: this.axis });
     body.line(`let ${e} = ${reverse ? `${this.es} + ${this.el} - 1u - ${i}` : `${this.es} + ${i}`};`);
     return { body, e, close: () => into.block(`for (var ${i} = 0u; ${i} < ${this.el}; ${i}++)`, body) };
   }
@@ -486,7 +488,8 @@ class AxisNode {
     const l = this.loop(s, suffix);
     const v = this.k.value(x, l.body);
     if (node.fn === "prefix_sum" || node.fn === "suffix_sum") {
-      const gamma = this.k.value(node.args[1]!, s);
+      // Per rollout or per element: evaluated where its level puts it.
+      const gamma = this.k.value(node.args[1]!, l.body);
       s.line(`var ${carry} = 0.0f;`);
       l.body.line(`${carry} = ${v} + ${gamma} * ${carry};`);
     } else {
@@ -507,7 +510,7 @@ class AxisNode {
     l.body.line(`var ${out}: ${WGSL_TYPE[node.type]};`);
     const edge = node.dir === "prev" ? `${l.e} > ${this.es}` : `${l.e} + 1u < ${this.es} + ${this.el}`;
     const neighbour = this.k.fresh("en");
-    const near = l.body.child({ element: neighbour });
+    const near = l.body.child({ element: neighbour, axis: this.axis });
     near.line(`let ${neighbour} = ${l.e} ${node.dir === "prev" ? "-" : "+"} 1u;`);
     near.line(`${out} = ${this.k.value(node.args[0]!, near)};`);
     const fallback = l.body.child({});
@@ -522,15 +525,30 @@ class AxisNode {
   private at(slot: Slot): void {
     const node = this.node as Extract<Node, { op: "axis_at" }>;
     const s = this.scope;
-    const index = this.k.value(node.args[1]!, s);
-    const out = this.k.fresh("at");
-    s.line(`var ${out}: ${WGSL_TYPE[node.type]} = ${zero(node.type)};`);
-    const e = this.k.fresh("ea");
-    const inner = s.child({ element: e });
-    inner.line(`let ${e} = ${this.es} + u32(${index});`);
-    inner.line(`${out} = ${this.k.value(node.args[0]!, inner)};`);
-    s.block(`if (${index} >= 0i && u32(${index}) < ${this.el})`, inner);
-    this.k.write(s, slot, s.index("rollout")!, node.type, out);
+    const system = this.k["plan"].system;
+    const r = s.index("rollout")!;
+    // The picked array's extent in this rollout (the loop's own axis for a plain index).
+    const start = this.k.fresh("as");
+    const length = this.k.fresh("al");
+    s.line(`let ${start} = u32(${this.k.readTyped(system.elementStart.get(node.axis)!, r)});`);
+    s.line(`let ${length} = u32(${this.k.readTyped(system.elementLength.get(node.axis)!, r)});`);
+    const pick = (into: Scope, where: string): void => {
+      const index = this.k.value(node.args[1]!, into);
+      const out = this.k.fresh("at");
+      into.line(`var ${out}: ${WGSL_TYPE[node.type]} = ${zero(node.type)};`);
+      const e = this.k.fresh("ea");
+      const inner = into.child({ element: e, axis: node.axis });
+      inner.line(`let ${e} = ${start} + u32(${index});`);
+      inner.line(`${out} = ${this.k.value(node.args[0]!, inner)};`);
+      into.block(`if (${index} >= 0i && u32(${index}) < ${length})`, inner);
+      this.k.write(into, slot, where, node.type, out);
+    };
+    if (node.level.kind === "element") {
+      // A gather: one pick per element of the index's axis.
+      const l = this.loop(s);
+      pick(l.body, l.e);
+      l.close();
+    } else pick(s, r);
   }
 }
 

@@ -10,12 +10,17 @@ import { ELEMENTWISE_BY_NAME } from "../builtins.js";
 import type { BinaryFn, IrModule, Level, Node, Scalar } from "../ir.js";
 import type { KernelPlan, Slot } from "./plan.js";
 
-/** Index variables a scope introduces (WGSL u32 expressions). */
+/** Index variables a scope introduces (WGSL u32 expressions); `element` is an index along `axis`. */
 export interface ScopeIndices {
   rollout?: string;
   group?: string;
   element?: string;
   axis?: string;
+}
+
+function binds(introduces: ScopeIndices, kind: keyof ScopeIndices, axis?: string): boolean {
+  if (introduces[kind] === undefined) return false;
+  return kind !== "element" || axis === undefined || introduces.axis === axis;
 }
 
 export class Scope {
@@ -43,8 +48,9 @@ export class Scope {
     this.line(tail);
   }
 
-  index(kind: keyof ScopeIndices): string | undefined {
-    for (let s: Scope | null = this; s; s = s.parent) if (s.introduces[kind] !== undefined) return s.introduces[kind];
+  /** The innermost binding of an index (for `element`, along `axis` when given). */
+  index(kind: keyof ScopeIndices, axis?: string): string | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) if (binds(s.introduces, kind, axis)) return s.introduces[kind];
     return undefined;
   }
 
@@ -124,8 +130,9 @@ export class InlineEmitter {
       while (s.parent) s = s.parent;
       return s;
     }
-    for (let t: Scope | null = scope; t; t = t.parent) if (t.introduces[need] !== undefined) return t;
-    throw new InternalError(`no ${need} index in scope for a ${level.kind} value`);
+    const axis = level.kind === "element" ? level.axis : undefined;
+    for (let t: Scope | null = scope; t; t = t.parent) if (binds(t.introduces, need, axis)) return t;
+    throw new InternalError(`no ${need} index${axis ? ` along \`${axis}\`` : ""} in scope for a ${level.kind} value`);
   }
 
   private compute(node: Node, scope: Scope): string {
@@ -148,7 +155,7 @@ export class InlineEmitter {
         return fromWord(node.type, this.access.read(slot ?? fail(`node ${node.id} has no slot`), this.itemFor(slot!, scope)));
       case "axis_index": {
         const start = this.plan.system.elementStart.get(node.axis)!;
-        return `i32(${scope.index("element")} - u32(${fromWord("i32", this.access.read(start, scope.index("rollout")!))}))`;
+        return `i32(${scope.index("element", node.axis)} - u32(${fromWord("i32", this.access.read(start, scope.index("rollout")!))}))`;
       }
       case "unary":
         return node.fn === "neg" ? `(-${arg(0)})` : `(!${arg(0)})`;
@@ -177,7 +184,8 @@ export class InlineEmitter {
     if (slot.arena === "scalar") return "0u";
     if (slot.arena === "group") return scope.index("group") ?? fail("a group value read where no group index is known");
     if (slot.arena === "rollout") return scope.index("rollout") ?? fail("a rollout value read where no rollout index is known");
-    return scope.index("element") ?? fail("an element value read where no element index is known");
+    const axis = slot.arena.slice(slot.arena.indexOf(":") + 1);
+    return scope.index("element", axis) ?? fail(`a value along \`${axis}\` read where no element index along it is known`);
   }
 }
 
@@ -241,6 +249,22 @@ fn rc_log1p(x: f32) -> f32 {
   return log(u) * (x / (u - 1.0f));
 }
 fn rc_fmod(x: f32, y: f32) -> f32 { return x - y * trunc(x / y); }
+// log |Γ(x)|: shift x up past 8 by the recurrence, then Stirling's series; reflection below 1/2.
+fn rc_lgamma_pos(x0: f32) -> f32 {
+  var x = x0;
+  var p = 1.0f;
+  loop { if (x >= 8.0f) { break; } p = p * x; x = x + 1.0f; }
+  let r = 1.0f / x;
+  let r2 = r * r;
+  let series = r * (0.083333333f - r2 * (0.0027777778f - r2 * (0.00079365079f - r2 * 0.00059523810f)));
+  return (x - 0.5f) * log(x) - x + 0.91893853f + series - log(p);
+}
+fn rc_lgamma(x: f32) -> f32 {
+  if (x <= 0.0f && floor(x) == x) { return rc_bits(0x7f800000u); }
+  if (x == 1.0f || x == 2.0f) { return 0.0f; }
+  if (x < 0.5f) { return log(3.14159265f / abs(sin(3.14159265f * x))) - rc_lgamma_pos(1.0f - x); }
+  return rc_lgamma_pos(x);
+}
 
 var<private> rc_stack: array<f32, 48>;
 var<private> rc_depth: u32;

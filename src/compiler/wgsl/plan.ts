@@ -120,8 +120,10 @@ export function planKernels(module: IrModule): KernelPlan {
       case "batch_size":
         nodeSlots.set(node.id, system.batchSize);
         break;
-      case "axis_reduce":
       case "axis_at":
+        nodeSlots.set(node.id, slot(node.level.kind === "element" ? `element:${node.level.axis}` : "rollout", node.type));
+        break;
+      case "axis_reduce":
       case "group_map":
         nodeSlots.set(node.id, slot("rollout", node.type));
         break;
@@ -149,7 +151,7 @@ export function planKernels(module: IrModule): KernelPlan {
   for (let s = 1; s <= stages; s++) {
     const nodes = byStage.get(s) ?? [];
     for (const axis of module.axes) {
-      const onAxis = nodes.filter((n) => (n.op === "axis_reduce" || n.op === "axis_at" || n.op === "axis_scan" || n.op === "axis_shift") && n.axis === axis.name);
+      const onAxis = nodes.filter((n) => (n.op === "axis_reduce" || n.op === "axis_at" || n.op === "axis_scan" || n.op === "axis_shift") && loopAxis(n) === axis.name);
       if (onAxis.length > 0) phases.push({ kind: "axis", stage: s, axis: axis.name, nodes: onAxis.map((n) => n.id) });
     }
     const groupNodes = nodes.filter((n) => n.op === "group_reduce" || n.op === "group_map");
@@ -171,6 +173,11 @@ export function planKernels(module: IrModule): KernelPlan {
   for (const [axis, outputs] of elementOutputs) phases.push({ kind: "element-output", axis, outputs });
 
   return { nodeSlots, arenas, system, params, states, batchTemps, phases, stages };
+}
+
+/** The axis an axis kernel loops over for a node: a gather loops over its index's axis. */
+function loopAxis(node: Node & { axis: string }): string {
+  return node.op === "axis_at" && node.level.kind === "element" ? node.level.axis : node.axis;
 }
 
 function fail(message: string): never {

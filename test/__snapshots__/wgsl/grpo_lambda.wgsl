@@ -37,6 +37,22 @@ fn rc_log1p(x: f32) -> f32 {
   return log(u) * (x / (u - 1.0f));
 }
 fn rc_fmod(x: f32, y: f32) -> f32 { return x - y * trunc(x / y); }
+// log |Γ(x)|: shift x up past 8 by the recurrence, then Stirling's series; reflection below 1/2.
+fn rc_lgamma_pos(x0: f32) -> f32 {
+  var x = x0;
+  var p = 1.0f;
+  loop { if (x >= 8.0f) { break; } p = p * x; x = x + 1.0f; }
+  let r = 1.0f / x;
+  let r2 = r * r;
+  let series = r * (0.083333333f - r2 * (0.0027777778f - r2 * (0.00079365079f - r2 * 0.00059523810f)));
+  return (x - 0.5f) * log(x) - x + 0.91893853f + series - log(p);
+}
+fn rc_lgamma(x: f32) -> f32 {
+  if (x <= 0.0f && floor(x) == x) { return rc_bits(0x7f800000u); }
+  if (x == 1.0f || x == 2.0f) { return 0.0f; }
+  if (x < 0.5f) { return log(3.14159265f / abs(sin(3.14159265f * x))) - rc_lgamma_pos(1.0f - x); }
+  return rc_lgamma_pos(x);
+}
 
 var<private> rc_stack: array<f32, 48>;
 var<private> rc_depth: u32;
