@@ -201,7 +201,7 @@ const OP_RULES: { [K in Op["op"]]: Rule<K> } = {
     if (!sameLevel(arg(0).level, node.level)) fail(`scans a value that is not along \`${node.axis}\``);
     const extremum = !discounted && node.fn !== "softmax";
     if (node.type !== (extremum ? arg(0).type : "f32")) fail(`\`${node.fn}\` does not give ${article(node.type)}`);
-    if (node.args.length === 2 && LEVEL_RANK[arg(1).level.kind] > LEVEL_RANK.rollout) fail("the discount must be one value per rollout at most");
+    if (node.args.length === 2 && arg(1).level.kind === "element" && !sameLevel(arg(1).level, node.level)) fail("the discount must be per rollout, or per element of the same axis");
   },
   axis_shift(node, context) {
     const { fail, arg } = context;
