@@ -8,7 +8,7 @@
  * mistake gives one diagnostic.
  */
 import { error, warning, type Diagnostic, type Label, type Span } from "../diagnostics/diagnostic.js";
-import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, RangeExpr, StateItem, TypeExpr, UnaryExpr, IndexExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
+import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, RangeExpr, TypeExpr, UnaryExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
 import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, reductionType, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
 import { didYouMean } from "./didYouMean.js";
 import { evaluateConstant } from "./evaluateConstant.js";
@@ -385,7 +385,7 @@ class Checker {
       case "Match":
         return this.checkMatch(e, env);
       case "Index":
-        return this.checkIndex(e, e.target, e.index, env, e.span);
+        return this.checkIndex(e.target, e.index, env, e.span);
     }
   }
 
@@ -580,7 +580,7 @@ class Checker {
     return result;
   }
 
-  private checkIndex(e: Expr, targetExpr: Expr, indexExpr: Expr, env: Env, span: Span): Checked {
+  private checkIndex(targetExpr: Expr, indexExpr: Expr, env: Env, span: Span): Checked {
     const target = this.checkExpr(targetExpr, env);
     const index = this.checkExpr(indexExpr, env);
     if (!target || !index) return null;
@@ -603,7 +603,6 @@ class Checker {
         return null;
       }
     }
-    void e;
     return this.b.add({ op: "axis_at", axis: target.level.axis }, target.type, resultLevel, [target.id, index.id], span);
   }
 
@@ -748,7 +747,7 @@ class Checker {
         return this.b.add({ op: "axis_index", axis }, "i32", x!.level, [], e.span);
       }
       case "axis_at":
-        return this.checkIndex(e, e.args[0]!, e.args[1]!, env, e.span);
+        return this.checkIndex(e.args[0]!, e.args[1]!, env, e.span);
       case "batch_size":
         return this.b.add({ op: "batch_size" }, "i32", { kind: "batch" }, [], e.span);
       case "group_size":

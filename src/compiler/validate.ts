@@ -232,7 +232,7 @@ const OP_RULES: { [K in Op["op"]]: Rule<K> } = {
     reductionTypes(node, arg(0).type, fail);
     if (node.masked) mask(arg(1), { kind: "rollout" }, fail);
   },
-  group_map(node, { fail, arg }) {
+  group_map(node, { fail }) {
     if (!known(GROUP_MAP_FNS, node.fn, fail) || !argumentCount(node, 1, fail) || !validDdof(node.ddof, fail)) return;
     if (node.level.kind !== "rollout") fail("must be rollout level");
     const counts = node.fn === "rank" || node.fn === "count_eq";

@@ -30,7 +30,7 @@
  *  - batch_reduce reduces over the items of its finest argument (x, or `where` when that is finer);
  *    group_reduce over the member rollouts in input order; axis_reduce over each rollout's elements.
  */
-import { roots, type AxisOnlyReduceFn, type BinaryFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
+import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
 import { discountedScan, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
@@ -108,7 +108,6 @@ class Evaluator {
   private f32s = new Float32Array(64);
   private f32o = new Float32Array(64);
   private f64s = new Float64Array(64);
-  private i32s = new Int32Array(64);
   private masks = new Uint8Array(64);
   private i32o = new Int32Array(64);
 
@@ -205,10 +204,6 @@ class Evaluator {
   private scratchMask(n: number): Uint8Array {
     if (this.masks.length < n) this.masks = new Uint8Array(Math.max(n, this.masks.length * 2));
     return this.masks;
-  }
-  private scratchI32(n: number): Int32Array {
-    if (this.i32s.length < n) this.i32s = new Int32Array(Math.max(n, this.i32s.length * 2));
-    return this.i32s;
   }
   private scratchOutI32(n: number): Int32Array {
     if (this.i32o.length < n) this.i32o = new Int32Array(Math.max(n, this.i32o.length * 2));

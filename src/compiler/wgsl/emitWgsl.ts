@@ -356,7 +356,7 @@ class AxisNode {
     const result = this.k.fresh("res");
     const fn = node.fn;
     if (isSumLike(fn) && !(fn === "sum" && xType === "i32")) {
-      const { count, shift } = this.countAndShift(s, x, xType);
+      const { count, shift } = this.countAndShift(s, x);
       if (fn === "sum") {
         s.line("rc_begin();");
         const l = this.loop(s);
@@ -445,7 +445,7 @@ class AxisNode {
   }
 
   /** Number of selected elements and the first selected value (the shift of means and variances). */
-  private countAndShift(s: Scope, x: number, xType: Scalar): { count: string; shift: string } {
+  private countAndShift(s: Scope, x: number): { count: string; shift: string } {
     const count = this.k.fresh("cnt");
     const shift = this.k.fresh("sh");
     s.line(`var ${count} = 0u;`);
@@ -456,7 +456,6 @@ class AxisNode {
     inner.line(`${count} = ${count} + 1u;`);
     l.body.block(`if (${this.selected(l.body)})`, inner);
     l.close();
-    void xType;
     return { count, shift };
   }
 
@@ -765,7 +764,6 @@ class GroupNode {
     const s = this.scope;
     const x = node.args[0]!;
     const slot = this.slot();
-    const xType = this.k.node(x).type;
     switch (node.fn) {
       case "rank":
       case "count_eq":
@@ -836,7 +834,6 @@ class GroupNode {
         return;
       }
     }
-    void xType;
   }
 }
 
@@ -873,7 +870,7 @@ function batchKernels(module: IrModule, plan: KernelPlan, id: number, phase: num
   for (const pass of batchPasses(node.fn, module.nodes[node.args[0]!]!.type === "i32", node.masked)) {
     kernels.push(batchBlockKernel(module, plan, node, domain, pass, phase));
     // The shift is fetched by the block holding the first selected item: no second level.
-    if (pass !== "fetch") kernels.push(batchCombineKernel(module, plan, node, domain, pass, phase));
+    if (pass !== "fetch") kernels.push(batchCombineKernel(module, plan, node, pass, phase));
   }
   return kernels;
 }
@@ -990,8 +987,7 @@ function batchBlockKernel(module: IrModule, plan: KernelPlan, node: Extract<Node
 }
 
 /** Second level: one workgroup combines the blocks' partials and finishes the pass. */
-function batchCombineKernel(module: IrModule, plan: KernelPlan, node: Extract<Node, { op: "batch_reduce" }>, domain: BatchDomain, pass: BatchPass, phase: number): WgslKernel {
-  void domain;
+function batchCombineKernel(module: IrModule, plan: KernelPlan, node: Extract<Node, { op: "batch_reduce" }>, pass: BatchPass, phase: number): WgslKernel {
   const k = new KernelWriter(module, plan, `batch_${node.id}_${pass}_combine`, phase);
   const temps = plan.batchTemps.get(node.id)!;
   const result = plan.nodeSlots.get(node.id)!;

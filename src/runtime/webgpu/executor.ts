@@ -81,7 +81,6 @@ export class WebGpuExecutor {
 
   async run(batch: Batch, params: Record<string, number>, state: Record<string, number>): Promise<GpuResult> {
     if (this.gpu.lost) throw new RuntimeInputError(this.gpu.lost);
-    const module = this.module;
     const layout = this.layout(batch, params, state);
     const device = this.gpu.device;
     const maxGroup = Math.max(1, ...Array.from({ length: layout.groups }, (_, g) => layout.groupStart[g + 1]! - layout.groupStart[g]!));
