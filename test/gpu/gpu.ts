@@ -2,7 +2,8 @@
  * Shared set-up of the WebGPU tests. They run for real on whatever adapter Dawn finds (lavapipe in CI).
  * Without an adapter they are skipped, unless REWARDC_REQUIRE_GPU=1 (CI sets it), which makes them fail.
  */
-import { afterAll, describe } from "vitest";
+import { appendFileSync } from "node:fs";
+import { afterAll, afterEach, describe } from "vitest";
 import { getGpu, releaseGpu, type GpuContext } from "../../src/runtime/webgpu/device.js";
 
 export const gpu: GpuContext | null = await getGpu();
@@ -16,8 +17,15 @@ export function describeGpu(name: string, body: () => void): void {
   (gpu ? describe : describe.skip)(name, body);
 }
 
+let ran = 0;
+afterEach(() => {
+  if (gpu) ran++;
+});
+
 afterAll(async () => {
   await releaseGpu();
+  const tally = process.env.REWARDC_GPU_TALLY;
+  if (tally && ran > 0) appendFileSync(tally, `${ran}\n`);
 });
 
 export function requireGpu(): GpuContext {
