@@ -74,6 +74,13 @@ describe("singleton groups follow each framework's convention", () => {
   it("verl GRPO: mean 0, std 1 -> s / (1 + 1e-6)", () => {
     expectClose(advantages("std.grpo(reward)", [[0.7]]), [0.7 / (1 + 1e-6)], 1e-6);
   });
+  it("NeMo-RL leave-one-out: the baseline is the reward itself -> 0", () => {
+    expectClose(advantages("std.nemo_loo(reward)", [[0.7]]), [0], 1e-6);
+  });
+  it("verl OPO keeps s; verl GPG uses mean 0 -> alpha * s (B = 2, one non-zero -> alpha 2)", () => {
+    expectClose(advantages("std.opo(reward, length)", [[0.7]], "input length : int"), [0.7], 1e-6);
+    expectClose(advantages("std.gpg(reward)", [[0.7], [0]]), [1.4, 0], 1e-6);
+  });
   it("Dr.GRPO and RLOO keep s", () => {
     expectClose(advantages("std.dr_grpo(reward)", [[0.7]]), [0.7], 1e-6);
     expectClose(advantages("std.rloo(reward)", [[0.7]]), [0.7], 1e-6);
