@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     globalSetup: ["test/gpu/globalSetup.ts"],
+    setupFiles: ["test/setup.ts"],
     // The soak test forces garbage collection between scoring calls.
     execArgv: ["--expose-gc"],
   },
