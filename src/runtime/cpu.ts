@@ -527,8 +527,9 @@ class Evaluator {
     const isExtremum = fn !== "prefix_sum" && fn !== "suffix_sum" && fn !== "softmax";
     const input = isExtremum && xType === "i32" ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
     const result = isExtremum && xType === "i32" ? this.scratchOutI32(maxLen) : this.scratchOutF32(maxLen);
-    // The discount may be per rollout or per element (a reset at episode ends): read it per element.
-    const gamma = fn === "prefix_sum" || fn === "suffix_sum" ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : null;
+    // The discount (args[1], 1 when absent) may be per rollout or per element (a reset at episode ends).
+    const discounted = fn === "prefix_sum" || fn === "suffix_sum";
+    const gamma = discounted ? (node.args.length > 1 ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : new Float32Array(this.sizeOf(el)).fill(1)) : null;
     for (let r = 0; r < size; r++) {
       const s = off[r]!;
       const len = off[r + 1]! - s;
