@@ -67,7 +67,7 @@ export class RewardParser extends CstParser {
     this.MANY(() => this.SUBRULE(this.item));
   });
 
-  // item = import | groupBy | input | param | let | fn | output | metric | state | update ;
+  // item = import | groupBy | input | param | let | fn | output | metric | state | update | property ;
   public item = this.RULE("item", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.importItem) },
@@ -80,6 +80,7 @@ export class RewardParser extends CstParser {
       { ALT: () => this.SUBRULE(this.metricItem) },
       { ALT: () => this.SUBRULE(this.stateItem) },
       { ALT: () => this.SUBRULE(this.updateItem) },
+      { ALT: () => this.SUBRULE(this.propertyItem) },
     ]);
   });
 
@@ -183,6 +184,108 @@ export class RewardParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expr);
+  });
+
+  // property = "property" IDENT ":" law [ "with" setting { "," setting } ] ;
+  public propertyItem = this.RULE("propertyItem", () => {
+    this.CONSUME(T.Property);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.expectClause) },
+      { ALT: () => this.SUBRULE(this.pairLaw) },
+      { ALT: () => this.SUBRULE(this.transformLaw) },
+    ]);
+    this.OPTION(() => {
+      this.CONSUME(T.With);
+      this.SUBRULE1(this.setting);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.setting);
+      });
+    });
+  });
+
+  // expectClause = "expect" expr ;
+  public expectClause = this.RULE("expectClause", () => {
+    this.CONSUME(T.Expect);
+    this.SUBRULE(this.expr);
+  });
+
+  // pairLaw = "pair" IDENT "," IDENT [ "differ" "in" IDENT { "," IDENT } ] [ "given" expr ] expectClause ;
+  public pairLaw = this.RULE("pairLaw", () => {
+    this.CONSUME(T.Pair);
+    this.CONSUME1(T.Identifier);
+    this.CONSUME1(T.Comma);
+    this.CONSUME2(T.Identifier);
+    this.OPTION1(() => {
+      this.CONSUME(T.Differ);
+      this.CONSUME(T.In);
+      this.CONSUME3(T.Identifier);
+      this.MANY(() => {
+        this.CONSUME2(T.Comma);
+        this.CONSUME4(T.Identifier);
+      });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Given);
+      this.SUBRULE(this.expr);
+    });
+    this.SUBRULE(this.expectClause);
+  });
+
+  // transformLaw = transform { transform } expectClause ;
+  public transformLaw = this.RULE("transformLaw", () => {
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.transform));
+    this.SUBRULE(this.expectClause);
+  });
+
+  // transform = "transform" IDENT "=" expr ;
+  public transform = this.RULE("transform", () => {
+    this.CONSUME(T.Transform);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  // setting = "group" IDENT bounds | IDENT ( bounds | "in" bounds | "=" expr ) ;
+  public setting = this.RULE("setting", () => {
+    this.OR1([
+      {
+        ALT: () => {
+          this.CONSUME(T.Group);
+          this.CONSUME1(T.Identifier);
+          this.SUBRULE1(this.bounds);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Identifier);
+          this.OR2([
+            { ALT: () => this.SUBRULE2(this.bounds) },
+            {
+              ALT: () => {
+                this.CONSUME(T.In);
+                this.SUBRULE3(this.bounds);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.Equals);
+                this.SUBRULE(this.expr);
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  // bounds = signedNumber ".." signedNumber ;
+  public bounds = this.RULE("bounds", () => {
+    this.SUBRULE1(this.signedNumber);
+    this.CONSUME(T.DotDot);
+    this.SUBRULE2(this.signedNumber);
   });
 
   // type = ( "bool" | "int" | "float" ) [ "[" ( IDENT | INT ) "]" ] ;
@@ -392,13 +495,14 @@ export class RewardParser extends CstParser {
     });
   });
 
-  // name = nameWord [ "." IDENT ] ;
+  // name = nameWord [ "." nameWord ] [ "'" ] ;
   public name = this.RULE("name", () => {
-    this.CONSUME(T.NameWord);
-    this.OPTION(() => {
+    this.CONSUME1(T.NameWord);
+    this.OPTION1(() => {
       this.CONSUME(T.Dot);
-      this.CONSUME(T.Identifier);
+      this.CONSUME2(T.NameWord);
     });
+    this.OPTION2(() => this.CONSUME(T.Prime));
   });
 
   // args = arg { "," arg } ;

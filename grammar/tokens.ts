@@ -83,6 +83,15 @@ export const BoolType = keyword("bool", [Identifier, ScalarType], "BoolType");
 export const IntType = keyword("int", [Identifier, ScalarType], "IntType");
 export const FloatType = keyword("float", [Identifier, ScalarType], "FloatType");
 export const Underscore = keyword("_", [Identifier], "Underscore");
+// Words of `property` items. They are also identifiers, so specs that use them as names keep working:
+// where the grammar wants a name (`input pair : int`, `group by pair`) they are one.
+export const Property = keyword("property", [Identifier]);
+export const Expect = keyword("expect", [Identifier]);
+export const Pair = keyword("pair", [Identifier]);
+export const Differ = keyword("differ", [Identifier]);
+export const Given = keyword("given", [Identifier]);
+export const Transform = keyword("transform", [Identifier]);
+export const With = keyword("with", [Identifier]);
 
 // ---- punctuation and operators (longer spellings first where one is a prefix of another) ----
 
@@ -115,10 +124,13 @@ export const RBrace = punctuation("RBrace", "}");
 export const Comma = punctuation("Comma", ",");
 export const Colon = punctuation("Colon", ":");
 export const Pipe = punctuation("Pipe", "|");
+/** `advantage'`: the value in the transformed run of a metamorphic property. */
+export const Prime = punctuation("Prime", "'");
 
 const keywords = [
   Import, As, Group, By, Input, Param, Let, Fn, Metric, State, Update, In, Reward, Advantage, Keep, Weight, Batch,
   If, Then, Else, Match, True, False, Or, And, Not, BoolType, IntType, FloatType, Underscore,
+  Property, Expect, Pair, Differ, Given, Transform, With,
 ];
 
 /** Every keyword's spelling; a name the printer or a generator emits must avoid these unless a category allows it. */
@@ -132,7 +144,7 @@ const keywordsLongestFirst = [...keywords].sort((a, b) => (b.PATTERN as string).
 
 const punctuationTokens = [
   DotDot, Dot, FatArrow, EqualEqual, NotEqual, LessEqual, GreaterEqual, Less, Greater, Equals, StarStar, Star, Slash,
-  Percent, Plus, Minus, LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon, Pipe,
+  Percent, Plus, Minus, LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon, Pipe, Prime,
 ];
 
 const categories = [NameWord, OutputName, ScalarType, NumberLiteral, ComparisonOp, AdditiveOp, MultiplicativeOp];

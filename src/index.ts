@@ -1,7 +1,9 @@
 /** The library API: compile specs, build batches, score them in sessions. */
 export { compileFile, compileSource, type CompileOptions, type CompileResult } from "./compiler/compile.js";
-export type { IrModule, InputDecl, ParamDecl, StateDecl, OutputDecl, Level, Scalar } from "./compiler/ir.js";
+export type { IrModule, InputDecl, ParamDecl, StateDecl, OutputDecl, Level, Scalar, CheckDecl, PropertyDecl, PropertySettings, LawInput } from "./compiler/ir.js";
 export { printIr } from "./compiler/printIr.js";
 export type { Diagnostic, Label, Span } from "./diagnostics/diagnostic.js";
 export { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 export * from "./runtime/index.js";
+export * from "./testing/index.js";
+export { withoutChecks } from "./compiler/passes/removeDeadCode.js";

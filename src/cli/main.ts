@@ -12,11 +12,14 @@ import { buildCommand, runBuild } from "./build.js";
 import { checkCommand, runCheck } from "./check.js";
 import { UsageError } from "./io.js";
 import { runCommand, runRun } from "./run.js";
+import { testCommand } from "./testCommand.js";
 
 const COMMANDS: { spec: CommandSpec; run: (argv: string[], color: boolean) => number | Promise<number> }[] = [
   { spec: checkCommand, run: runCheck },
   { spec: buildCommand, run: runBuild },
   { spec: runCommand, run: runRun },
+  // Loaded when used: property tests need fast-check, which scoring does not.
+  { spec: testCommand, run: async (argv, color) => (await import("./test.js")).runTest(argv, color) },
 ];
 
 function topHelp(): string {
@@ -78,9 +81,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Commands that may open a WebGPU device: `run` unless it asks for the CPU. */
+/** Commands that may open a WebGPU device: `run` and `test` unless they ask for the CPU. */
 function mayUseGpu(command: string, args: string[]): boolean {
-  if (command !== "run") return false;
+  if (command !== "run" && command !== "test") return false;
   const i = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
   const value = i < 0 ? "auto" : args[i]!.includes("=") ? args[i]!.slice("--backend=".length) : args[i + 1];
   return value !== "cpu";
@@ -95,7 +98,13 @@ function runWithQuietDawn(argv: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
       stdio: ["inherit", "inherit", "pipe"],
-      env: { ...process.env, REWARDC_STDERR_FILTERED: "1", ...(process.stderr.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: "1" } : {}) },
+      env: {
+        ...process.env,
+        REWARDC_STDERR_FILTERED: "1",
+        ...(process.stderr.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: "1" } : {}),
+        // Progress lines are for a terminal: the child's stderr is a pipe, so it is told where they end up.
+        ...(process.stderr.isTTY ? { REWARDC_STDERR_TTY: "1" } : {}),
+      },
     });
     const lines = createInterface({ input: child.stderr! });
     lines.on("line", (line) => {

@@ -39,7 +39,7 @@ export const ELEMENTWISE_BUILTINS: readonly ElementwiseBuiltin[] = [
   { name: "sqrt", params: ["float"], result: "float", cpu: Math.sqrt, wgsl: "sqrt($0)", doc: "square root" },
   { name: "pow", params: ["float", "float"], result: "float", cpu: Math.pow, wgsl: "pow($0, $1)", doc: "x^y (also written `x ** y`)" },
   { name: "sigmoid", params: ["float"], result: "float", cpu: sigmoid, wgsl: "(1.0 / (1.0 + exp(-$0)))", doc: "1 / (1 + e^-x)" },
-  { name: "log_sigmoid", params: ["float"], result: "float", cpu: logSigmoid, wgsl: "(min($0, 0.0) - log(1.0 + exp(-abs($0))))", doc: "log(sigmoid(x)), computed without overflow" },
+  { name: "log_sigmoid", params: ["float"], result: "float", cpu: logSigmoid, wgsl: "(min($0, 0.0) - rc_log1p(exp(-abs($0))))", doc: "log(sigmoid(x)), computed without overflow" },
   { name: "tanh", params: ["float"], result: "float", cpu: Math.tanh, wgsl: "tanh($0)", doc: "hyperbolic tangent" },
   { name: "sin", params: ["float"], result: "float", cpu: Math.sin, wgsl: "sin($0)", doc: "sine (radians)" },
   { name: "cos", params: ["float"], result: "float", cpu: Math.cos, wgsl: "cos($0)", doc: "cosine (radians)" },
@@ -47,6 +47,7 @@ export const ELEMENTWISE_BUILTINS: readonly ElementwiseBuiltin[] = [
   { name: "ceil", params: ["float"], result: "float", cpu: Math.ceil, wgsl: "ceil($0)", doc: "round up" },
   { name: "round", params: ["float"], result: "float", cpu: roundHalfEven, wgsl: "round($0)", doc: "round half to even (as WGSL does)" },
   { name: "lgamma", params: ["float"], result: "float", cpu: logGamma, wgsl: "rc_lgamma($0)", doc: "log |Γ(x)| (e.g. Beta densities, BNPO)" },
+  { name: "approx", params: ["float", "float", "float"], result: "bool", cpu: (a, b, tol) => (Math.abs(Math.fround(a - b)) <= tol ? 1 : 0), wgsl: "(abs($0 - $1) <= $2)", doc: "`approx(a, b, tol)`: |a - b| <= tol (false when either is NaN)" },
   { name: "is_finite", params: ["float"], result: "bool", cpu: (x) => (Number.isFinite(x) ? 1 : 0), wgsl: "(abs($0) <= 0x1.fffffep+127f)", doc: "false for NaN and infinities" },
 ];
 

@@ -8,11 +8,12 @@
  * mistake gives one diagnostic.
  */
 import { error, warning, type Diagnostic, type Label, type Span } from "../diagnostics/diagnostic.js";
-import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, RangeExpr, TypeExpr, UnaryExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
+import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, PropertyItem, RangeExpr, TypeExpr, UnaryExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
 import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, reductionType, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
 import { didYouMean } from "./didYouMean.js";
+import { printExpr } from "../parser/printer.js";
 import { evaluateConstant } from "./evaluateConstant.js";
-import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, type Axis, type BinaryFn, type InputDecl, type IrModule, type Level, type OutputDecl, type ParamDecl, type Scalar, type StateDecl } from "./ir.js";
+import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, type Axis, type BinaryFn, type CheckDecl, type InputDecl, type IrModule, type LawInput, type Level, type OutputDecl, type ParamDecl, type PropertyDecl, type PropertySettings, type Scalar, type StateDecl } from "./ir.js";
 import { IrBuilder, type Value } from "./lower.js";
 import { STD_ALIAS, type Scope } from "./resolve.js";
 
@@ -29,6 +30,23 @@ interface Env {
   /** Parameters of the function being inlined; null at the top level of a spec. */
   locals: Map<string, Value> | null;
   frames: CallFrame[];
+  /** Set while checking the law of a pair or transform property: names become inputs of the law's module. */
+  lift?: Lift;
+}
+
+/** The state of checking one pair or transform law (see `liftName`). */
+interface Lift {
+  mode: "pair" | "prime";
+  property: string;
+  a: string;
+  b: string;
+  /** The spec's builder (the law's expressions go to a builder of their own). */
+  main: IrBuilder;
+  /** Index in `checks` of a probe of the spec value `name`. */
+  probe: (name: string, value: Value) => number;
+  inputs: Map<string, { decl: InputDecl; input: LawInput }>;
+  axes: Map<string, Axis>;
+  mentions: Set<string>;
 }
 
 /**
@@ -129,6 +147,13 @@ class Checker {
       if (converted) state.update = converted.id;
     }
 
+    const checks: CheckDecl[] = [];
+    const properties: PropertyDecl[] = [];
+    for (const item of scope.properties.values()) {
+      const decl = this.checkProperty(item, checks);
+      if (decl) properties.push(decl);
+    }
+
     this.checkUncalledFunctions();
     // After an error, an input can look unused only because the expression using it failed to check.
     const errorsSoFar = this.diagnostics.some((d) => d.severity === "error");
@@ -150,6 +175,7 @@ class Checker {
       spans: this.b.spans,
       outputs,
       metrics,
+      ...(scope.properties.size > 0 ? { checks, properties } : {}),
     };
     return { module: failed ? null : module, diagnostics: this.diagnostics };
   }
@@ -351,6 +377,258 @@ class Checker {
     }
   }
 
+  // ---------------------------------------------------------------- properties
+
+  private propertyError(message: string, span: Span, label: string, help?: string): void {
+    this.diagnostics.push(error("R0213", message, span, label, help === undefined ? {} : { help }));
+  }
+
+  private checkProperty(item: PropertyItem, checks: CheckDecl[]): PropertyDecl | null {
+    const property = item.name.name;
+    const errorsBefore = this.errorCount();
+    const settings = this.checkSettings(item);
+    const probes = new Map<string, number>();
+    const probe = (name: string, value: Value): number => {
+      let index = probes.get(name);
+      if (index === undefined) {
+        index = checks.length;
+        checks.push({ property, role: "probe", name, node: value.id });
+        probes.set(name, index);
+      }
+      return index;
+    };
+    const law = item.law;
+    const mentions = new Set<string>();
+    const lift = (mode: Lift["mode"], a = "", b = ""): Lift => ({ mode, property, a, b, main: this.b, probe, inputs: new Map(), axes: new Map(), mentions });
+
+    if (law.kind === "Expect") {
+      this.outermost = law.expect;
+      const value = this.checkExpr(law.expect, this.top);
+      if (!value) return null;
+      if (value.type !== "bool") {
+        this.propertyError("the `expect` of a property must be a bool", law.expect.span, `this is ${typeName(value.type)}`, "write a condition, e.g. `expect reward <= 1.0`");
+        return null;
+      }
+      checks.push({ property, role: "expect", name: property, node: value.id });
+      for (const name of namesIn(law.expect)) {
+        const value = this.scope.values.get(name);
+        if (value?.kind !== "Let" && !this.scope.outputs.has(name as "reward")) continue;
+        mentions.add(name);
+        const checked = value?.kind === "Let" ? this.checkLet(value, this.top) : null;
+        if (checked) probe(name, checked);
+      }
+      if (this.errorCount() > errorsBefore) return null;
+      return { name: property, kind: "expect", settings, pair: null, law: null, mentions: [...mentions], text: printExpr(law.expect) };
+    }
+
+    if (law.kind === "Pair") {
+      if (law.a.name === law.b.name) this.propertyError("the two rollouts of a pair need different names", law.b.span, "same name as the first", `e.g. \`pair a, b\``);
+      for (const d of law.differ) this.needInput(d, "`differ in` names inputs");
+      const context = lift("pair", law.a.name, law.b.name);
+      const built = this.checkLaw(context, law.given, law.expect);
+      if (!built || this.errorCount() > errorsBefore) return null;
+      return { name: property, kind: "pair", settings, pair: { a: law.a.name, b: law.b.name, differ: law.differ.map((d) => d.name) }, law: built, mentions: [...mentions], text: printExpr(law.expect) };
+    }
+
+    const rewritten = new Set<string>();
+    for (const t of law.transforms) {
+      const target = this.needInput(t.input, "`transform` rewrites an input");
+      if (!target) continue;
+      if (rewritten.has(t.input.name)) {
+        this.propertyError(`\`${t.input.name}\` is transformed twice`, t.input.span, "second transform", "combine them into one expression");
+        continue;
+      }
+      rewritten.add(t.input.name);
+      this.outermost = t.value;
+      const value = this.checkExpr(t.value, this.top);
+      if (!value) continue;
+      const { type, level } = this.inputLevels.get(t.input.name)!;
+      const tooFine = LEVEL_RANK[value.level.kind] > LEVEL_RANK[level.kind] || (value.level.kind === "element" && level.kind === "element" && value.level.axis !== level.axis);
+      if (tooFine) {
+        this.propertyError(`the new value of \`${t.input.name}\` must be ${levelPhrase(level)} at most, but this is ${levelPhrase(value.level)}`, t.value.span, `this is ${levelPhrase(value.level)}`);
+        continue;
+      }
+      const converted = this.convertTo(value, type, t.value, `input \`${t.input.name}\``);
+      if (converted) checks.push({ property, role: "transform", name: t.input.name, node: converted.id });
+    }
+    const built = this.checkLaw(lift("prime"), null, law.expect);
+    if (!built || this.errorCount() > errorsBefore) return null;
+    return { name: property, kind: "transform", settings, pair: null, law: built, mentions: [...mentions], text: printExpr(law.expect) };
+  }
+
+  private errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === "error").length;
+  }
+
+  /** The input named by `name` (not the group key), or null after reporting. */
+  private needInput(name: Ident, what: string): InputItem | null {
+    const item = this.scope.values.get(name.name);
+    if (item?.kind !== "Input") {
+      const inputs = [...this.scope.values.values()].filter((v) => v.kind === "Input").map((v) => v.name.name);
+      this.propertyError(`${what}; \`${name.name}\` is not an input`, name.span, "not an input", hint(didYouMean(name.name, inputs)));
+      return null;
+    }
+    if (name.name === this.scope.groupBy?.key.name) {
+      this.propertyError(`${what} other than the group key`, name.span, "the group key", "the generator chooses group keys itself");
+      return null;
+    }
+    return item;
+  }
+
+  /** Checks the `given` and `expect` of a pair or transform law into a module of their own (see `LawInput`). */
+  private checkLaw(lift: Lift, given: Expr | null, expect: Expr): { module: IrModule; inputs: LawInput[] } | null {
+    const main = this.b;
+    const law = new IrBuilder();
+    this.b = law;
+    const env: Env = { scope: this.scope, locals: null, frames: [], lift };
+    const roots: CheckDecl[] = [];
+    try {
+      for (const [role, e] of [["given", given], ["expect", expect]] as const) {
+        if (!e) continue;
+        this.outermost = e;
+        const value = this.checkExpr(e, env);
+        if (!value) continue;
+        if (value.type !== "bool") {
+          this.propertyError(`the \`${role}\` of a property must be a bool`, e.span, `this is ${typeName(value.type)}`);
+          continue;
+        }
+        roots.push({ property: lift.property, role: "expect", name: role, node: value.id });
+      }
+    } finally {
+      this.b = main;
+    }
+    if (roots.length !== (given ? 2 : 1)) return null;
+    const inputs = [...lift.inputs.values()];
+    const module: IrModule = {
+      name: `${this.scope.program.header?.name ?? "spec"}.${lift.property}`,
+      groupKey: lift.mode === "prime" ? (this.scope.groupBy?.key.name ?? null) : null,
+      axes: [...lift.axes.values()],
+      inputs: inputs.map((i) => i.decl),
+      params: [],
+      states: [],
+      nodes: law.nodes,
+      spans: law.spans,
+      outputs: [],
+      metrics: [],
+      checks: roots,
+    };
+    return { module, inputs: inputs.map((i) => i.input) };
+  }
+
+  /**
+   * A name in a pair or transform law: the spec's value (checked in the spec's own module, and kept there as a
+   * probe) becomes an input of the law's module, read from the scored batch. `a.x` / `b.x` are the pair's two
+   * rollouts; `x'` is the value after the transforms. Uniform values (params, batch values) need no side.
+   */
+  private liftName(e: NameExpr, env: Env, lift: Lift): Checked {
+    const name = e.name.name;
+    let side: "a" | "b" | null = null;
+    if (e.namespace) {
+      const ns = e.namespace.name;
+      if (lift.mode !== "pair" || (ns !== lift.a && ns !== lift.b)) {
+        const help = lift.mode === "pair" ? `the rollouts of this pair are \`${lift.a}\` and \`${lift.b}\`: write \`${lift.a}.${name}\` or \`${lift.b}.${name}\`` : undefined;
+        this.report(env, error("R0213", `\`${ns}.${name}\` is not a value here`, e.span, lift.mode === "pair" ? "not a rollout of the pair" : "not a value", help === undefined ? {} : { help }));
+        return null;
+      }
+      side = ns === lift.a ? "a" : "b";
+    }
+    if (e.primed && lift.mode !== "prime") {
+      this.report(env, error("R0213", `\`${name}'\` names a value after a transform`, e.span, "only in the `expect` of a `transform` property"));
+      return null;
+    }
+    const own = this.scope.values.has(name) || this.scope.outputs.has(name as "reward");
+    const constant = CONSTANTS.get(name);
+    if (!own && constant !== undefined) return this.b.constant(constant, "f32", e.span);
+    const law = this.b;
+    this.b = lift.main;
+    let value: Checked;
+    try {
+      value = this.checkName({ kind: "Name", namespace: null, name: e.name, span: e.span }, this.top);
+    } finally {
+      this.b = law;
+    }
+    if (!value) return null;
+    if (value.level.kind === "const") return this.b.constant(evaluateConstant(lift.main.nodes, value.id), value.type, e.span);
+    if (lift.mode === "pair" && side === null && !isUniform(value.level)) {
+      this.report(env, error("R0213", `\`${name}\` is ${levelPhrase(value.level)}: say which rollout of the pair`, e.span, "which rollout?", { help: `write \`${lift.a}.${name}\` or \`${lift.b}.${name}\`` }));
+      return null;
+    }
+    lift.mentions.add(name);
+    const key = `${side === null ? "" : `${side === "a" ? lift.a : lift.b}.`}${name}${e.primed ? "'" : ""}`;
+    let axis: string | null = null;
+    if (value.level.kind === "element") {
+      const source = this.axes.get(value.level.axis)!;
+      axis = side === null ? source.name : `${side === "a" ? lift.a : lift.b}.${source.name}`;
+      if (!lift.axes.has(axis)) lift.axes.set(axis, { ...source, name: axis });
+    }
+    if (!lift.inputs.has(key)) {
+      lift.inputs.set(key, {
+        decl: { name: key, type: value.type, axis, range: null },
+        input: { name: key, probe: lift.probe(name, value), run: e.primed ? 1 : 0, side },
+      });
+    }
+    return this.b.add({ op: "input", name: key }, value.type, axis === null ? ROLLOUT : { kind: "element", axis }, [], e.span);
+  }
+
+  private checkSettings(item: PropertyItem): PropertySettings {
+    const settings: PropertySettings = { groups: null, groupSize: null, lengths: {}, ranges: {}, fixed: {} };
+    const seen = new Set<string>();
+    const ragged = [...this.axes.values()].filter((a) => a.kind === "ragged").map((a) => a.name);
+    const once = (key: string, span: Span): boolean => {
+      if (seen.has(key)) {
+        this.propertyError(`\`${key.replace(/^input /, "")}\` is set twice`, span, "set again here");
+        return false;
+      }
+      seen.add(key);
+      return true;
+    };
+    for (const s of item.settings) {
+      if (s.kind === "Shape") {
+        const what = s.group ? `group ${s.name.name}` : s.name.name;
+        const known = s.group ? s.name.name === "size" : s.name.name === "groups" || s.name.name === "length" || ragged.includes(s.name.name);
+        if (!known) {
+          const input = this.scope.values.get(s.name.name)?.kind === "Input";
+          const help = input
+            ? `to set the values of input \`${s.name.name}\`, write \`${s.name.name} in LO..HI\` or \`${s.name.name} = VALUE\``
+            : `settings are \`groups LO..HI\`, \`group size LO..HI\`, \`length LO..HI\` (every ragged array)${ragged.length ? `, \`${ragged[0]} LO..HI\` (one axis)` : ""}, \`INPUT in LO..HI\` and \`INPUT = VALUE\``;
+          this.propertyError(`\`${what}\` is not a generator setting`, s.name.span, "unknown setting", help);
+          continue;
+        }
+        const { lo, hi } = s.bounds;
+        const least = s.group || s.name.name === "groups" ? 1 : 0;
+        if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < least || lo > hi) {
+          this.propertyError(`\`${what}\` takes whole numbers LO..HI with ${least} <= LO <= HI`, s.span, "invalid bounds");
+          continue;
+        }
+        if (!once(what, s.span)) continue;
+        if (s.group) settings.groupSize = [lo, hi];
+        else if (s.name.name === "groups") settings.groups = [lo, hi];
+        else settings.lengths[s.name.name === "length" ? "*" : s.name.name] = [lo, hi];
+        continue;
+      }
+      const input = this.needInput(s.input, "a setting names an input");
+      if (!input || !once(`input ${s.input.name}`, s.span)) continue;
+      const type = scalarOf(input.type);
+      const declared = input.range ? [input.range.lo, input.range.hi] : null;
+      if (s.kind === "InputRange") {
+        const { lo, hi } = s.bounds;
+        if (type === "bool") this.propertyError("a bool has no range", s.span, "fix it instead", `write \`${s.input.name} = true\` or \`${s.input.name} = false\``);
+        else if (lo > hi || (type === "i32" && (!Number.isInteger(lo) || !Number.isInteger(hi)))) this.propertyError(`invalid range for \`${s.input.name}\``, s.span, type === "i32" ? "whole numbers, LO <= HI" : "LO <= HI");
+        else if (declared && (lo < declared[0]! || hi > declared[1]!)) this.propertyError(`the range of \`${s.input.name}\` must lie within its declared range ${declared[0]}..${declared[1]}`, s.span, "outside the declared range");
+        else settings.ranges[s.input.name] = [lo, hi];
+        continue;
+      }
+      const value = this.constantValue(s.value, type, `the fixed value of \`${s.input.name}\``);
+      if (value === null) continue;
+      if (declared && (value < declared[0]! || value > declared[1]!)) {
+        this.propertyError(`${formatNumber(value)} is outside the declared range of \`${s.input.name}\`, ${declared[0]}..${declared[1]}`, s.value.span, "outside the declared range");
+        continue;
+      }
+      settings.fixed[s.input.name] = value;
+    }
+    return settings;
+  }
+
   // ---------------------------------------------------------------- expressions
 
   private checkExpr(e: Expr, env: Env): Checked {
@@ -391,6 +669,11 @@ class Checker {
 
   private checkName(e: NameExpr, env: Env): Checked {
     const name = e.name.name;
+    if (env.lift && !env.locals) return this.liftName(e, env, env.lift);
+    if (e.primed) {
+      this.report(env, error("R0213", `\`${name}'\` names a value after a transform`, e.span, "only in the `expect` of a `transform` property", { help: `write \`${name}\`, or state a property \`transform INPUT = ... expect ...\`` }));
+      return null;
+    }
     if (e.namespace) {
       this.report(env, error("R0201", `\`${e.namespace.name}.${name}\` is a function`, e.span, "call it with arguments in parentheses"));
       return null;
@@ -1092,6 +1375,42 @@ function exprText(e: Expr): string {
 /** How a message refers to an expression: a quoted name, or "this value". */
 function describe(e: Expr): string {
   return e.kind === "Name" || e.kind === "Number" || e.kind === "Bool" ? `\`${exprText(e)}\`` : "this value";
+}
+
+/** The unqualified names an expression reads (not the functions it calls). */
+function namesIn(e: Expr): string[] {
+  const names: string[] = [];
+  const walk = (x: Expr): void => {
+    switch (x.kind) {
+      case "Name":
+        if (!x.namespace) names.push(x.name.name);
+        return;
+      case "Call":
+        x.args.forEach(walk);
+        x.named.forEach((n) => walk(n.value));
+        return;
+      case "Unary":
+        return walk(x.operand);
+      case "Binary":
+        walk(x.left);
+        return walk(x.right);
+      case "If":
+        walk(x.cond);
+        walk(x.then);
+        return walk(x.else);
+      case "Match":
+        x.scrutinees.forEach(walk);
+        x.arms.forEach((a) => walk(a.body));
+        return;
+      case "Index":
+        walk(x.target);
+        return walk(x.index);
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return [...new Set(names)];
 }
 
 /** Beyond this many combinations of column values, a case table is not enumerated (see `matchCoverage`). */

@@ -11,7 +11,8 @@
  *     guess one.
  *  5. `spans[i]` is the source span of node i (undefined for nodes the compiler made up); spans never
  *     affect semantics, so passes may drop them.
- *  6. Outputs, metrics and state updates reference nodes; nothing else is a root.
+ *  6. Outputs, metrics, state updates and property checks reference nodes; nothing else is a root. Checks
+ *     (`module.checks`) never feed an output: a backend that scores batches may drop them (`withoutChecks`).
  *
  * Numeric semantics are float32 (`f32`) and 32-bit signed ints; bools are 0/1.
  */
@@ -134,6 +135,56 @@ export interface OutputDecl {
   node: number;
 }
 
+/**
+ * A root kept for `rewardc test`: a property's law at its own level (`expect`), the new value of an input
+ * under a `transform`, or a value a property reads (`probe`: a pair or transform law's operand, or a `let`
+ * shown in a counterexample).
+ */
+export interface CheckDecl {
+  property: string;
+  role: "expect" | "transform" | "probe";
+  /** The value's name in the spec (the input a transform rewrites; the name a probe reads). */
+  name: string;
+  node: number;
+}
+
+/** Generator settings of a property (`with groups 1..4, group size 1..8, ...`); null where the default applies. */
+export interface PropertySettings {
+  groups: [number, number] | null;
+  groupSize: [number, number] | null;
+  /** Lengths of ragged arrays, per axis; `*` for every axis. */
+  lengths: Record<string, [number, number]>;
+  /** Value ranges of inputs, within their declared ranges. */
+  ranges: Record<string, [number, number]>;
+  /** Inputs fixed to one value (bools as 0/1; every element of an array). */
+  fixed: Record<string, number>;
+}
+
+/** An input of a law module: the value of `probe` (an index into `checks`) in run `run`, at rollout `side` of a pair. */
+export interface LawInput {
+  name: string;
+  probe: number;
+  /** 0: the generated batch; 1: the batch after the property's transforms. */
+  run: 0 | 1;
+  side: "a" | "b" | null;
+}
+
+export interface PropertyDecl {
+  name: string;
+  kind: "expect" | "pair" | "transform";
+  settings: PropertySettings;
+  pair: { a: string; b: string; differ: string[] } | null;
+  /**
+   * Pair and transform laws are evaluated on the values of scored batches: `module` is a small module whose inputs
+   * are those values (`inputs`) and whose checks are the `given` (optional) and the `expect` of the law.
+   */
+  law: { module: IrModule; inputs: LawInput[] } | null;
+  /** Names of spec values the property mentions (shown in a counterexample). */
+  mentions: string[];
+  /** The law's `expect` as written (canonically printed), for messages. */
+  text: string;
+}
+
 export interface IrModule {
   name: string;
   groupKey: string | null;
@@ -145,11 +196,15 @@ export interface IrModule {
   spans: (Span | undefined)[];
   outputs: OutputDecl[];
   metrics: OutputDecl[];
+  /** Roots of `property` items (absent in modules without properties). */
+  checks?: CheckDecl[];
+  properties?: PropertyDecl[];
 }
 
 /** Every node id the module's roots use. */
 export function roots(module: IrModule): number[] {
   const ids = [...module.outputs.map((o) => o.node), ...module.metrics.map((m) => m.node)];
   for (const s of module.states) if (s.update !== null) ids.push(s.update);
+  for (const c of module.checks ?? []) ids.push(c.node);
   return ids;
 }

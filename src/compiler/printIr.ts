@@ -14,6 +14,11 @@ export function printIr(module: IrModule): string {
   for (const node of module.nodes) lines.push(`%${node.id} = ${describeNode(node)} : ${node.type} @${node.level.kind === "element" ? `element(${node.level.axis})` : node.level.kind}`);
   for (const o of module.outputs) lines.push(`output ${o.name} = %${o.node}`);
   for (const m of module.metrics) lines.push(`metric ${m.name} = %${m.node}`);
+  for (const c of module.checks ?? []) lines.push(`check ${c.property} ${c.role}${c.role === "expect" ? "" : ` ${c.name}`} = %${c.node}`);
+  for (const p of module.properties ?? []) {
+    const law = p.law ? ` law(${p.law.inputs.map((i) => i.name).join(", ")})` : "";
+    lines.push(`property ${p.name}: ${p.kind}${p.pair ? ` ${p.pair.a}, ${p.pair.b}${p.pair.differ.length ? ` differ in ${p.pair.differ.join(", ")}` : ""}` : ""}${law}`);
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { SourceMap } from "../diagnostics/sourceMap.js";
-import type { FnItem, GroupByItem, Ident, InputItem, Item, LetItem, MetricItem, OutputItem, OutputName, ParamItem, Program, StateItem, UpdateItem } from "../parser/ast.js";
+import type { FnItem, GroupByItem, Ident, InputItem, Item, LetItem, MetricItem, OutputItem, OutputName, ParamItem, Program, PropertyItem, StateItem, UpdateItem } from "../parser/ast.js";
 import { parse } from "../parser/parse.js";
 import { displayPath } from "../diagnostics/render.js";
 import { stdlibPath } from "../paths.js";
@@ -24,6 +24,8 @@ export interface Scope {
   outputs: Map<OutputName, OutputItem>;
   metrics: Map<string, MetricItem>;
   updates: Map<string, UpdateItem>;
+  /** `property` items, checked by `rewardc test`. */
+  properties: Map<string, PropertyItem>;
   groupBy: GroupByItem | null;
   /** Import alias -> the imported file's scope; `std` is always present except inside the library itself. */
   imports: Map<string, Scope>;
@@ -77,6 +79,7 @@ class Resolver {
       outputs: new Map(),
       metrics: new Map(),
       updates: new Map(),
+      properties: new Map(),
       groupBy: null,
       imports: new Map(),
     };
@@ -141,6 +144,9 @@ class Resolver {
           break;
         case "Update":
           this.define(scope.updates, item, item.name, "update of");
+          break;
+        case "Property":
+          this.define(scope.properties, item, item.name, "property");
           break;
       }
     }
@@ -240,6 +246,7 @@ function describe(item: Item): string {
     Metric: "metric",
     State: "state",
     Update: "update",
+    Property: "property",
   };
   return words[item.kind];
 }

@@ -284,6 +284,15 @@ function checkRoots(module: IrModule, problems: string[]): void {
     }
     if (!isUniform(module.nodes[metric.node]!.level)) problems.push(`metric \`${metric.name}\`: must be one value per batch`);
   });
+  if (module.checks !== undefined) {
+    if (!Array.isArray(module.checks)) problems.push("`checks` must be an array");
+    else {
+      module.checks.forEach((check: unknown, i) => {
+        if (!isRecord(check) || typeof check.property !== "string" || !isNodeId(check.node, module)) problems.push(`check ${i}: needs a property and a node`);
+        else if (check.role === "expect" && module.nodes[check.node as number]!.type !== "bool") problems.push(`check ${i} of property \`${check.property}\`: must be a bool`);
+      });
+    }
+  }
   for (const state of module.states) {
     if (!isRecord(state) || state.update === null || !isNodeId(state.update, module)) continue;
     const node = module.nodes[state.update]!;

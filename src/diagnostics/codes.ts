@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   R0210: "group reduction without `group by`",
   R0211: "state update error",
   R0212: "value must be a constant",
+  R0213: "invalid property",
   // warnings
   W0301: "unused input",
   W0302: "unreachable match arm",

@@ -40,7 +40,7 @@ export interface Program {
   span: Span;
 }
 
-export type Item = ImportItem | GroupByItem | InputItem | ParamItem | LetItem | FnItem | OutputItem | MetricItem | StateItem | UpdateItem;
+export type Item = ImportItem | GroupByItem | InputItem | ParamItem | LetItem | FnItem | OutputItem | MetricItem | StateItem | UpdateItem | PropertyItem;
 
 /** `import "shaping.reward" as shaping` */
 export interface ImportItem {
@@ -137,6 +137,50 @@ export interface UpdateItem {
   span: Span;
 }
 
+/**
+ * `property NAME: LAW [with SETTING, ...]`: a law `rewardc test` checks on generated batches.
+ * - `expect E`: E (a bool) holds for every item of its level (every rollout, group, or the batch);
+ * - `pair a, b differ in x, y given G expect E`: for two rollouts of a group equal in every input but x, y;
+ * - `transform x = T ... expect E`: after rewriting inputs of every rollout, `NAME'` names values of the new run.
+ */
+export interface PropertyItem {
+  kind: "Property";
+  name: Ident;
+  law: PropertyLaw;
+  settings: PropertySetting[];
+  span: Span;
+}
+
+export type PropertyLaw =
+  | { kind: "Expect"; expect: Expr }
+  | { kind: "Pair"; a: Ident; b: Ident; differ: Ident[]; given: Expr | null; expect: Expr }
+  | { kind: "Transform"; transforms: TransformClause[]; expect: Expr };
+
+/** `transform reward_in = reward_in * 3.0 + 2.0` */
+export interface TransformClause {
+  kind: "Transform";
+  input: Ident;
+  value: Expr;
+  span: Span;
+}
+
+/** `lo..hi` of a generator setting (inclusive), with the bounds' spellings. */
+export interface Bounds {
+  lo: number;
+  hi: number;
+  loRaw: string;
+  hiRaw: string;
+}
+
+/**
+ * Generator settings: `groups 1..4`, `group size 1..8`, `length 0..20` (every ragged axis) or `tokens 0..20`
+ * (one axis), `x in 0..1` (the values of input x), `correct = true` (input fixed to a constant).
+ */
+export type PropertySetting =
+  | { kind: "Shape"; group: boolean; name: Ident; bounds: Bounds; span: Span }
+  | { kind: "InputRange"; input: Ident; bounds: Bounds; span: Span }
+  | { kind: "Fixed"; input: Ident; value: Expr; span: Span };
+
 export type Expr = NumberLit | BoolLit | NameExpr | CallExpr | UnaryExpr | BinaryExpr | IfExpr | MatchExpr | IndexExpr;
 
 export interface NumberLit {
@@ -154,11 +198,16 @@ export interface BoolLit {
   span: Span;
 }
 
-/** `x`, or a qualified name `group.mean`, `std.grpo`, `shaping.kimi`. */
+/**
+ * `x`, or a qualified name `group.mean`, `std.grpo`, `shaping.kimi`; in properties also `a.reward` (a rollout
+ * of a pair) and `advantage'` (primed: the value in the transformed run).
+ */
 export interface NameExpr {
   kind: "Name";
   namespace: Ident | null;
   name: Ident;
+  /** Present (and true) only for a primed name. */
+  primed?: true;
   span: Span;
 }
 

@@ -50,6 +50,13 @@ function itemExpressions(item: Item): Expr[] {
       return [];
     case "Fn":
       return [item.body];
+    case "Property": {
+      const law = item.law;
+      const settings = item.settings.flatMap((s) => (s.kind === "Fixed" ? [s.value] : []));
+      if (law.kind === "Expect") return [law.expect, ...settings];
+      if (law.kind === "Pair") return [...(law.given ? [law.given] : []), law.expect, ...settings];
+      return [...law.transforms.map((t) => t.value), law.expect, ...settings];
+    }
     case "Param":
     case "Let":
     case "Output":

@@ -114,6 +114,11 @@ const RULE_PHRASES: Record<string, { phrase: string; keywords?: string[] }> = {
   metricItem: { phrase: "a `metric`", keywords: ["metric"] },
   stateItem: { phrase: "a `state` declaration", keywords: ["state"] },
   updateItem: { phrase: "an `update`", keywords: ["update"] },
+  propertyItem: { phrase: "a `property`", keywords: ["property"] },
+  pairLaw: { phrase: "a `pair` law", keywords: ["pair", "differ", "in", "given"] },
+  transform: { phrase: "a `transform`", keywords: ["transform"] },
+  setting: { phrase: "a generator setting", keywords: ["with"] },
+  bounds: { phrase: "a range of a setting" },
   range: { phrase: "a range", keywords: ["in"] },
   ifExpr: { phrase: "an `if`", keywords: ["if"] },
   matchExpr: { phrase: "a `match`", keywords: ["match"] },
@@ -235,7 +240,7 @@ function describeAfter(previous: IToken, ruleName: string, context: ErrorContext
 }
 
 /** Tokens that end the operand of a comparison when reading backwards from an operator. */
-const OPERAND_BOUNDARIES = [T.Equals, T.Then, T.Else, T.If, T.Comma, T.FatArrow, T.And, T.Or, T.Not, T.In, T.Colon];
+const OPERAND_BOUNDARIES = [T.Equals, T.Then, T.Else, T.If, T.Comma, T.FatArrow, T.And, T.Or, T.Not, T.In, T.Colon, T.Expect, T.Given];
 
 /** True when `found` continues an expression that already has a comparison at the same nesting level: `a < b == c`. */
 function followsAComparison(found: IToken, context: ErrorContext): boolean {
@@ -256,7 +261,7 @@ function followsAComparison(found: IToken, context: ErrorContext): boolean {
 }
 
 function isItemStart(token: IToken): boolean {
-  return [T.Import, T.Group, T.Input, T.Param, T.Let, T.Fn, T.Metric, T.State, T.Update].some((type) => tokenMatcher(token, type));
+  return [T.Import, T.Group, T.Input, T.Param, T.Let, T.Fn, T.Metric, T.State, T.Update, T.Property].some((type) => tokenMatcher(token, type));
 }
 
 /** Binary operators and `[`: tokens that would extend the operand before them. */

@@ -9,8 +9,11 @@ import {
   BINARY_PRECEDENCE,
   NEG_PRECEDENCE,
   NOT_PRECEDENCE,
+  type Bounds,
   type Expr,
   type Item,
+  type PropertyItem,
+  type PropertySetting,
   type MatchExpr,
   type NumberLit,
   type Pattern,
@@ -59,7 +62,39 @@ function printItem(item: Item): string {
       return `state ${item.name.name} : ${printType(item.type)} = ${printExpr(item.value)}`;
     case "Update":
       return `update ${item.name.name} = ${printExpr(item.value)}`;
+    case "Property":
+      return printProperty(item);
   }
+}
+
+/** One clause a line, indented under `property NAME:`. */
+function printProperty(item: PropertyItem): string {
+  const lines = [`property ${item.name.name}:`];
+  const law = item.law;
+  if (law.kind === "Pair") {
+    lines.push(`${INDENT}pair ${law.a.name}, ${law.b.name}${law.differ.length > 0 ? ` differ in ${law.differ.map((d) => d.name).join(", ")}` : ""}`);
+    if (law.given) lines.push(`${INDENT}given ${printExpr(law.given)}`);
+  } else if (law.kind === "Transform") {
+    for (const t of law.transforms) lines.push(`${INDENT}transform ${t.input.name} = ${printExpr(t.value)}`);
+  }
+  lines.push(`${INDENT}expect ${printExpr(law.expect)}`);
+  if (item.settings.length > 0) lines.push(`${INDENT}with ${item.settings.map(printSetting).join(", ")}`);
+  return lines.join("\n");
+}
+
+function printSetting(s: PropertySetting): string {
+  switch (s.kind) {
+    case "Shape":
+      return `${s.group ? "group " : ""}${s.name.name} ${printBounds(s.bounds)}`;
+    case "InputRange":
+      return `${s.input.name} in ${printBounds(s.bounds)}`;
+    case "Fixed":
+      return `${s.input.name} = ${printExpr(s.value)}`;
+  }
+}
+
+function printBounds(b: Bounds): string {
+  return `${b.loRaw || String(b.lo)}..${b.hiRaw || String(b.hi)}`;
 }
 
 function printType(type: TypeExpr): string {
@@ -111,7 +146,7 @@ function printBare(e: Expr, indent: string): string {
     case "Bool":
       return String(e.value);
     case "Name":
-      return e.namespace ? `${e.namespace.name}.${e.name.name}` : e.name.name;
+      return (e.namespace ? `${e.namespace.name}.${e.name.name}` : e.name.name) + (e.primed ? "'" : "");
     case "Call": {
       const args = [...e.args.map((a) => printAt(a, IF_MATCH_PRECEDENCE, indent)), ...e.named.map((n) => `${n.name.name}: ${printAt(n.value, IF_MATCH_PRECEDENCE, indent)}`)];
       return `${printBare(e.callee, indent)}(${args.join(", ")})`;

@@ -10,6 +10,11 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import { rewardParser } from "../../grammar/parser.js";
 import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type {
+  Bounds,
+  PropertyItem,
+  PropertyLaw,
+  PropertySetting,
+  TransformClause,
   BinaryOp,
   CallExpr,
   Expr,
@@ -279,6 +284,59 @@ class AstBuilder extends BaseVisitor {
     return { kind: "Update", name: this.ident(this.token(ctx, "Identifier")), value: this.child<Expr>(ctx, "expr"), span: this.spanOf(ctx) };
   }
 
+  propertyItem(ctx: Ctx): PropertyItem {
+    const lawKey = ["expectClause", "pairLaw", "transformLaw"].find((k) => ctx[k] !== undefined);
+    if (lawKey === undefined) throw new IncompleteSyntax();
+    const law = lawKey === "expectClause" ? { kind: "Expect" as const, expect: this.child<Expr>(ctx, "expectClause") } : this.child<PropertyLaw>(ctx, lawKey);
+    return {
+      kind: "Property",
+      name: this.ident(this.token(ctx, "Identifier")),
+      law,
+      settings: this.nodes(ctx, "setting").map((n) => this.visit(n) as PropertySetting),
+      span: this.spanOf(ctx),
+    };
+  }
+
+  expectClause(ctx: Ctx): Expr {
+    return this.child<Expr>(ctx, "expr");
+  }
+
+  pairLaw(ctx: Ctx): PropertyLaw {
+    const names = (ctx["Identifier"] ?? []).map((_, i) => this.ident(this.token(ctx, "Identifier", i)));
+    if (names.length < 2) throw new IncompleteSyntax();
+    return {
+      kind: "Pair",
+      a: names[0]!,
+      b: names[1]!,
+      differ: names.slice(2),
+      given: ctx["Given"] ? this.child<Expr>(ctx, "expr") : null,
+      expect: this.child<Expr>(ctx, "expectClause"),
+    };
+  }
+
+  transformLaw(ctx: Ctx): PropertyLaw {
+    return { kind: "Transform", transforms: this.nodes(ctx, "transform").map((n) => this.visit(n) as TransformClause), expect: this.child<Expr>(ctx, "expectClause") };
+  }
+
+  transform(ctx: Ctx): TransformClause {
+    return { kind: "Transform", input: this.ident(this.token(ctx, "Identifier")), value: this.child<Expr>(ctx, "expr"), span: this.spanOf(ctx) };
+  }
+
+  setting(ctx: Ctx): PropertySetting {
+    const span = this.spanOf(ctx);
+    const name = this.ident(this.token(ctx, "Identifier"));
+    if (ctx["Group"]) return { kind: "Shape", group: true, name, bounds: this.child<Bounds>(ctx, "bounds"), span };
+    if (ctx["Equals"]) return { kind: "Fixed", input: name, value: this.child<Expr>(ctx, "expr"), span };
+    if (ctx["In"]) return { kind: "InputRange", input: name, bounds: this.child<Bounds>(ctx, "bounds"), span };
+    return { kind: "Shape", group: false, name, bounds: this.child<Bounds>(ctx, "bounds"), span };
+  }
+
+  bounds(ctx: Ctx): Bounds {
+    const lo = this.child<SignedNumber>(ctx, "signedNumber", 0);
+    const hi = this.child<SignedNumber>(ctx, "signedNumber", 1);
+    return { lo: lo.value, hi: hi.value, loRaw: lo.raw, hiRaw: hi.raw };
+  }
+
   // ---- types and ranges ----
 
   type(ctx: Ctx): TypeExpr {
@@ -427,8 +485,9 @@ class AstBuilder extends BaseVisitor {
 
   name(ctx: Ctx): NameExpr {
     const first = this.ident(this.token(ctx, "NameWord"));
-    if (!ctx["Dot"]) return { kind: "Name", namespace: null, name: first, span: this.spanOf(ctx) };
-    return { kind: "Name", namespace: first, name: this.ident(this.token(ctx, "Identifier")), span: this.spanOf(ctx) };
+    const primed = ctx["Prime"] ? { primed: true as const } : {};
+    if (!ctx["Dot"]) return { kind: "Name", namespace: null, name: first, ...primed, span: this.spanOf(ctx) };
+    return { kind: "Name", namespace: first, name: this.ident(this.token(ctx, "NameWord", 1)), ...primed, span: this.spanOf(ctx) };
   }
 
   args(ctx: Ctx): Arguments {

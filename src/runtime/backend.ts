@@ -5,6 +5,7 @@
 import type { IrModule } from "../compiler/ir.js";
 import type { Batch, Column } from "./batch.js";
 import { runCpu } from "./cpu.js";
+import { withoutChecks } from "../compiler/passes/removeDeadCode.js";
 import { requireGpu, getGpu } from "./webgpu/device.js";
 import { WebGpuExecutor } from "./webgpu/executor.js";
 
@@ -39,6 +40,7 @@ export interface OpenedBackend {
 }
 
 export async function openBackend(module: IrModule, choice: BackendChoice): Promise<OpenedBackend> {
+  module = withoutChecks(module);
   if (choice === "cpu") return { backend: cpuBackend(module), notice: null };
   const gpu = choice === "webgpu" ? await requireGpu() : await getGpu();
   if (!gpu) return { backend: cpuBackend(module), notice: "no WebGPU adapter found: running on the CPU backend" };

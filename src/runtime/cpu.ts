@@ -116,6 +116,7 @@ class Evaluator {
     private readonly batch: Batch,
     private readonly params: Record<string, number>,
     private readonly state: Record<string, number>,
+    private readonly perturbSeed?: number,
   ) {
     this.nodes = module.nodes;
     this.values = new Array(module.nodes.length);
@@ -304,7 +305,8 @@ class Evaluator {
     for (let i = 0; i < nodes.length; i++) {
       if (needed[i] === 0) continue;
       const node = nodes[i]!;
-      const value = this.evaluate(node);
+      let value = this.evaluate(node);
+      if (this.perturbSeed !== undefined && value instanceof Float32Array && PERTURBED_OPS.has(node.op)) value = perturbed(value, this.perturbSeed + i);
       const expected = this.sizeOf(lv(node.level));
       if (value.length !== expected || !columnMatchesType(value, node.type)) {
         throw new InternalError(`node ${i} (${node.op}) produced ${value.length} values, expected ${expected} of type ${node.type}`);
@@ -740,8 +742,38 @@ function upperBound(a: Float64Array, v: number): number {
  * Runs `module` on `batch`. `params` and `state` give values by name (bools as 0/1); missing names take
  * the declared default / initial value. Overrides are validated by the caller (see `Session`).
  */
-export function runCpu(module: IrModule, batch: Batch, params: Record<string, number>, state: Record<string, number>): CpuResult {
-  const ev = new Evaluator(module, batch, params, state);
+/** Ops that compute a float (inputs, params and state are given, not computed). */
+const PERTURBED_OPS = new Set<string>(["unary", "binary", "math", "cast", "axis_reduce", "axis_scan", "group_reduce", "group_map", "batch_reduce"]);
+
+/** A copy of `values` with each element moved by -1, 0 or +1 ulp (xorshift from the seed). */
+function perturbed(values: Float32Array, seed: number): Float32Array {
+  const out = new Float32Array(values);
+  const bits = new Int32Array(out.buffer);
+  let x = (seed * 2654435761) | 1;
+  for (let i = 0; i < out.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const step = (x >>> 0) % 3 - 1;
+    const v = out[i]!;
+    if (step === 0 || !Number.isFinite(v) || v === 0) continue;
+    bits[i] = bits[i]! + step; // one ulp toward or away from zero, sign-magnitude
+  }
+  return out;
+}
+
+export interface CpuOptions {
+  /**
+   * Perturbation analysis: a seed makes every computed float32 value off by up to one unit in the last
+   * place, in a pseudo-random direction (as Monte Carlo arithmetic does). How far outputs then move is how
+   * far any faithful float32 implementation (a GPU with its own exp, or one that reassociates) may land
+   * from this one: `src/testing/agreement.ts` uses it to compare backends on ill-conditioned outputs.
+   */
+  perturb?: number;
+}
+
+export function runCpu(module: IrModule, batch: Batch, params: Record<string, number>, state: Record<string, number>, options: CpuOptions = {}): CpuResult {
+  const ev = new Evaluator(module, batch, params, state, options.perturb);
   ev.run();
   return { values: ev.values, outputs: ev.outputs(), metrics: ev.metrics(), nextState: ev.nextState() };
 }

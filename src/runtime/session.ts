@@ -25,6 +25,7 @@
 import type { IrModule, Scalar } from "../compiler/ir.js";
 import type { Batch, Column } from "./batch.js";
 import { castScalar } from "../compiler/columnOps.js";
+import { withoutChecks } from "../compiler/passes/removeDeadCode.js";
 import { openBackend, type Backend, type BackendChoice, type BackendResult } from "./backend.js";
 import { runCpu } from "./cpu.js";
 import { RuntimeInputError, describeValue } from "./errors.js";
@@ -113,7 +114,8 @@ export class Session {
   private readonly backend: Backend | null;
 
   constructor(module: IrModule, options: SessionOptions = {}) {
-    this.module = module;
+    // Property checks are for `rewardc test`: scoring computes only what the outputs, metrics and state need.
+    this.module = withoutChecks(module);
     this.paramValues = resolveParams(module, options.params ?? {});
     this.current = initialState(module);
     this.backend = options.backend ?? null;

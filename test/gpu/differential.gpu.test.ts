@@ -13,6 +13,7 @@ import { batchFromRows } from "../../src/runtime/rows.js";
 import { initialState, resolveParams } from "../../src/runtime/session.js";
 import { WebGpuExecutor, type GpuResult } from "../../src/runtime/webgpu/executor.js";
 import { arbitraryRows } from "../batches.js";
+import { backendDisagreements } from "../../src/testing/agreement.js";
 import { compileOk } from "../support.js";
 import { compileFile } from "../../src/compiler/compile.js";
 import { close, describeGpu, requireGpu } from "./gpu.js";
@@ -34,12 +35,9 @@ async function checkAgreement(executor: WebGpuExecutor, module: IrModule, rows: 
   const state = initialState(module);
   const cpu = runCpu(module, built.batch, params, state);
   const gpu = await executor.run(built.batch, params, state);
-  for (const [name, column] of cpu.outputs) {
-    const other = gpu.outputs.get(name)!;
-    expect(other.length, name).toBe(column.length);
-    for (let i = 0; i < column.length; i++) if (!close(column[i]!, other[i]!)) expect.fail(`${name}[${i}]: cpu ${column[i]} vs webgpu ${other[i]}`);
-  }
-  for (const [name, v] of cpu.metrics) if (!close(v, gpu.metrics.get(name)!)) expect.fail(`metric ${name}: cpu ${v} vs webgpu ${gpu.metrics.get(name)}`);
+  for (const [name, column] of cpu.outputs) expect(gpu.outputs.get(name)!.length, name).toBe(column.length);
+  const [first] = backendDisagreements(module, built.batch, params, state, cpu, gpu);
+  if (first) expect.fail(`${first.what}: cpu ${first.cpu} vs webgpu ${first.gpu} (one-ulp perturbations of the CPU moved it by ${first.spread})`);
   for (const [name, v] of Object.entries(cpu.nextState)) if (!close(v, gpu.nextState[name]!)) expect.fail(`state ${name}: cpu ${v} vs webgpu ${gpu.nextState[name]}`);
   const again = await executor.run(built.batch, params, state);
   expect(bits(again)).toBe(bits(gpu));

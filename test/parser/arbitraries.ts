@@ -17,7 +17,10 @@ import {
   type NumberLit,
   type OutputName,
   type Pattern,
+  type Bounds,
   type Program,
+  type PropertyLaw,
+  type PropertySetting,
   type RangeExpr,
   type TypeExpr,
 } from "../../src/parser/ast.js";
@@ -26,7 +29,7 @@ export const FILE = "generated.reward";
 const span: Span = { file: FILE, start: 0, end: 0 };
 
 /** Keywords the lexer files under Identifier (so they are names wherever a name may go). */
-const IDENTIFIER_KEYWORDS = ["bool", "int", "float", "_"];
+const IDENTIFIER_KEYWORDS = ["bool", "int", "float", "_", "property", "expect", "pair", "differ", "given", "transform", "with"];
 /** Keywords the EBNF's `nameWord` also accepts as the first part of a name in an expression. */
 const NAME_WORD_KEYWORDS = ["group", "batch", "reward", "advantage", "keep", "weight"];
 
@@ -56,9 +59,11 @@ export const numberLit: fc.Arbitrary<NumberLit> = fc.oneof(
   floatRaw.map((raw): NumberLit => ({ kind: "Number", value: Number(raw), isInt: false, raw, span })),
 );
 
+const primed = fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.constant({ primed: true as const }) });
 const nameExpr: fc.Arbitrary<NameExpr> = fc.oneof(
-  nameWord.map((name): NameExpr => ({ kind: "Name", namespace: null, name, span })),
-  fc.tuple(nameWord, identifier).map(([namespace, name]): NameExpr => ({ kind: "Name", namespace, name, span })),
+  fc.tuple(nameWord, primed).map(([name, p]): NameExpr => ({ kind: "Name", namespace: null, name, ...p, span })),
+  // `a.reward`: the part after the dot may be any name word too (the rollouts of a pair property).
+  fc.tuple(nameWord, nameWord, primed).map(([namespace, name, p]): NameExpr => ({ kind: "Name", namespace, name, ...p, span })),
 );
 
 const pattern: fc.Arbitrary<Pattern> = fc.oneof(
@@ -149,8 +154,30 @@ export const item: fc.Arbitrary<Item> = fc.oneof(
   fc.tuple(identifier, expr).map(([name, value]): Item => ({ kind: "Update", name, value, span })),
 );
 
+const bounds: fc.Arbitrary<Bounds> = fc.tuple(signedRaw, signedRaw).map(([loRaw, hiRaw]) => ({ lo: Number(loRaw), hi: Number(hiRaw), loRaw, hiRaw }));
+
+const setting: fc.Arbitrary<PropertySetting> = fc.oneof(
+  fc.tuple(fc.boolean(), identifier, bounds).map(([group, name, b]): PropertySetting => ({ kind: "Shape", group, name, bounds: b, span })),
+  fc.tuple(identifier, bounds).map(([input, b]): PropertySetting => ({ kind: "InputRange", input, bounds: b, span })),
+  fc.tuple(identifier, expr).map(([input, value]): PropertySetting => ({ kind: "Fixed", input, value, span })),
+);
+
+const law: fc.Arbitrary<PropertyLaw> = fc.oneof(
+  expr.map((expect): PropertyLaw => ({ kind: "Expect", expect })),
+  fc
+    .tuple(identifier, identifier, fc.array(identifier, { maxLength: 3 }), fc.option(expr, { nil: null }), expr)
+    .map(([a, b, differ, given, expect]): PropertyLaw => ({ kind: "Pair", a, b, differ, given, expect })),
+  fc
+    .tuple(fc.array(fc.tuple(identifier, expr), { minLength: 1, maxLength: 3 }), expr)
+    .map(([transforms, expect]): PropertyLaw => ({ kind: "Transform", transforms: transforms.map(([input, value]) => ({ kind: "Transform", input, value, span })), expect })),
+);
+
+export const propertyItem: fc.Arbitrary<Item> = fc
+  .tuple(identifier, law, fc.array(setting, { maxLength: 3 }))
+  .map(([name, l, settings]): Item => ({ kind: "Property", name, law: l, settings, span }));
+
 export const program: fc.Arbitrary<Program> = fc
-  .tuple(fc.option(identifier, { nil: null }), fc.array(item, { maxLength: 8 }))
+  .tuple(fc.option(identifier, { nil: null }), fc.array(fc.oneof({ weight: 5, arbitrary: item }, { weight: 1, arbitrary: propertyItem }), { maxLength: 8 }))
   .map(([header, items]) => ({ kind: "Program", file: FILE, header, items, span }));
 
 /** A copy of an AST (or any value) without its spans, for comparing trees parsed from different texts. */

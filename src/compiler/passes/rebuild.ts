@@ -24,5 +24,6 @@ export function rebuild(module: IrModule, rewrite: NodeRewrite, keep: (id: numbe
     outputs: module.outputs.map((o) => ({ ...o, node: at(o.node) })),
     metrics: module.metrics.map((m) => ({ ...m, node: at(m.node) })),
     states: module.states.map((s) => ({ ...s, update: s.update === null ? null : at(s.update) })),
+    ...(module.checks ? { checks: module.checks.map((c) => ({ ...c, node: at(c.node) })) } : {}),
   };
 }

@@ -14,6 +14,7 @@
  * window of an arena starts, so the executor can split large batches without other kernels.
  */
 import { InternalError } from "../../diagnostics/diagnostic.js";
+import { withoutChecks } from "../passes/removeDeadCode.js";
 import type { IrModule, Level, Node, Scalar } from "../ir.js";
 import { fromWord, InlineEmitter, PRELUDE, Scope, toWord, WGSL_TYPE, type ArenaAccess, type ScopeIndices } from "./inline.js";
 import { WgslNamer } from "./namer.js";
@@ -62,6 +63,8 @@ export interface WgslProgram {
 }
 
 export function emitWgsl(module: IrModule): WgslProgram {
+  // Property checks are for `rewardc test` on the CPU: kernels compute only what scoring needs.
+  module = withoutChecks(module);
   const plan = planKernels(module);
   const kernels: WgslKernel[] = [];
   plan.phases.forEach((phase, index) => {
@@ -488,7 +491,7 @@ class AxisNode {
     const v = this.k.value(x, l.body);
     if (node.fn === "prefix_sum" || node.fn === "suffix_sum") {
       // Per rollout or per element: evaluated where its level puts it.
-      const gamma = this.k.value(node.args[1]!, l.body);
+      const gamma = node.args.length > 1 ? this.k.value(node.args[1]!, l.body) : "1.0f";
       s.line(`var ${carry} = 0.0f;`);
       l.body.line(`${carry} = ${v} + ${gamma} * ${carry};`);
     } else {

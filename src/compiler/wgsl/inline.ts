@@ -260,6 +260,7 @@ fn rc_lgamma_pos(x0: f32) -> f32 {
   return (x - 0.5f) * log(x) - x + 0.91893853f + series - log(p);
 }
 fn rc_lgamma(x: f32) -> f32 {
+  if (rc_isnan(x)) { return x; }
   if (x <= 0.0f && floor(x) == x) { return rc_bits(0x7f800000u); }
   if (x == 1.0f || x == 2.0f) { return 0.0f; }
   if (x < 0.5f) { return log(3.14159265f / abs(sin(3.14159265f * x))) - rc_lgamma_pos(1.0f - x); }
