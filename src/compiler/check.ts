@@ -558,7 +558,8 @@ class Checker {
     let axis: string | null = null;
     if (value.level.kind === "element") {
       const source = this.axes.get(value.level.axis)!;
-      axis = side === null ? source.name : `${side === "a" ? lift.a : lift.b}.${source.name}`;
+      // a's and b's ragged arrays have their own lengths; a fixed width is the same for both.
+      axis = side === null || source.kind === "fixed" ? source.name : `${side === "a" ? lift.a : lift.b}.${source.name}`;
       if (!lift.axes.has(axis)) lift.axes.set(axis, { ...source, name: axis });
     }
     if (!lift.inputs.has(key)) {
