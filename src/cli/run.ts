@@ -175,7 +175,8 @@ function findClash(module: IrModule, rows: Record<string, unknown>[], lines: num
 /** A decimal number, as in JSON or Python: `Number()` alone would also take `0x5`, `0b101` and `Infinity`. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function parseParams(items: string[]): Record<string, number | boolean> {
+/** `--param NAME=VALUE` flags (decimal numbers, inf, -inf, true, false), shared with `rewardc test`. */
+export function parseParams(items: string[]): Record<string, number | boolean> {
   const params: Record<string, number | boolean> = {};
   for (const item of items) {
     const eq = item.indexOf("=");

@@ -9,6 +9,7 @@ import { releaseGpu } from "../runtime/webgpu/device.js";
 import { checkProperties, DEFAULT_RUNS, propertyNames, randomSeed, type PropertyResult } from "../testing/check.js";
 import { counterexampleJsonl, counterexampleTable } from "../testing/report.js";
 import { parseCommand } from "./args.js";
+import { parseParams } from "./run.js";
 import { testCommand } from "./testCommand.js";
 import { UsageError, writeFileAtomic } from "./io.js";
 import { loadSpec } from "./loadSpec.js";
@@ -25,6 +26,9 @@ export async function runTest(argv: string[], color: boolean): Promise<number> {
   const { values, positionals } = parseCommand(testCommand, argv);
   if (positionals.length === 0) throw new UsageError("`rewardc test` needs at least one FILE");
   const seed = values.seed === undefined ? randomSeed() : positiveIntOrZero(values.seed as string);
+  const paramItems = (values.param as string[] | undefined) ?? [];
+  const params = parseParams(paramItems);
+  const paramFlags = paramItems.map((p) => ` --param ${p}`).join("");
   const runs = positiveInt("runs", values.runs as string | undefined, DEFAULT_RUNS);
   const choice = backendChoice(values.backend as string | undefined);
   const only = values.property as string[] | undefined;
@@ -58,6 +62,7 @@ export async function runTest(argv: string[], color: boolean): Promise<number> {
         results = await checkProperties(module, {
           seed,
           runs,
+          params,
           gpu,
           ...(only ? { only } : {}),
           onProgress: tty ? (name, done, of) => process.stderr.write(`\r\x1b[2K  ${name} ${done}/${of}`) : undefined,
@@ -72,7 +77,7 @@ export async function runTest(argv: string[], color: boolean): Promise<number> {
         process.stdout.write(resultLine(result));
         if (result.status !== "failed") continue;
         failed = true;
-        process.stdout.write(failure(module, file, result, seed, runs, outDir));
+        process.stdout.write(failure(module, file, result, seed, runs, outDir, paramFlags));
       }
     }
   } finally {
@@ -126,7 +131,7 @@ function resultLine(r: PropertyResult): string {
   return `  FAIL  ${name}\n`;
 }
 
-function failure(module: IrModule, file: string, r: PropertyResult, seed: number, runs: number, outDir: string | undefined): string {
+function failure(module: IrModule, file: string, r: PropertyResult, seed: number, runs: number, outDir: string | undefined, paramFlags: string): string {
   const lines: string[] = [];
   const c = r.counterexample;
   if (!c) {
@@ -137,9 +142,9 @@ function failure(module: IrModule, file: string, r: PropertyResult, seed: number
     lines.push(...counterexampleTable(module, r).split("\n").map((l) => `        ${l}`), "");
     const path = counterexamplePath(file, r.name, outDir);
     writeFileAtomic(path, counterexampleJsonl(c));
-    lines.push(`        written to ${path}; score it with: rewardc run ${file} --in ${path}`);
+    lines.push(`        written to ${path}; score it with: rewardc run ${file} --in ${path}${paramFlags}`);
   }
   const runsFlag = runs === DEFAULT_RUNS ? "" : ` --runs ${runs}`;
-  lines.push(`        replay: rewardc test ${file} --seed ${seed}${runsFlag} --property ${r.name}`, "");
+  lines.push(`        replay: rewardc test ${file} --seed ${seed}${runsFlag}${paramFlags} --property ${r.name}`, "");
   return lines.join("\n") + "\n";
 }

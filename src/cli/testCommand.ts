@@ -6,12 +6,13 @@ const DEFAULT_RUNS = 100;
 
 export const testCommand: CommandSpec = {
   name: "test",
-  usage: "rewardc test FILE... [--seed N] [--runs N] [--backend auto|cpu|webgpu] [--property NAME ...] [--out-dir DIR]",
+  usage: "rewardc test FILE... [--seed N] [--runs N] [--param NAME=VALUE ...] [--backend auto|cpu|webgpu] [--property NAME ...] [--out-dir DIR]",
   summary: "Check the properties of specs on generated batches: the `property` items and the built-in laws.",
   options: {
     seed: { type: "string", value: "N", help: "fast-check seed, to replay a run (default: a random one, printed)" },
     runs: { type: "string", value: "N", help: `generated batches per property (default ${DEFAULT_RUNS})` },
     backend: { type: "string", value: "auto|cpu|webgpu", help: "also check CPU/WebGPU agreement: when an adapter exists (auto, the default), never (cpu), or required (webgpu)" },
+    param: { type: "string", multiple: true, value: "NAME=VALUE", help: "check the properties with this param value (as `rewardc run --param`)" },
     property: { type: "string", multiple: true, value: "NAME", help: "check only this property (a declared one or a built-in law)" },
     "out-dir": { type: "string", value: "DIR", help: "write counterexamples here instead of next to each spec" },
   },

@@ -99,6 +99,14 @@ describe("rewardc test usage", () => {
     expect(r.stderr).toContain("did you mean `bounded`?");
   });
 
+  it("--param checks the properties with that param value; an unknown param is exit 2", () => {
+    const r = rewardc(["test", "examples/grpo_lambda.reward", "--param", "threshold=0.9", "--runs", "10", "--seed", "1", "--backend", "cpu"]);
+    expect(r.code).toBe(0);
+    const bad = rewardc(["test", "examples/grpo_lambda.reward", "--param", "nope=1", "--backend", "cpu"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown param `nope`");
+  });
+
   it("a bad --runs is a usage error, exit 2", () => {
     const r = rewardc(["test", "examples/grpo_lambda.reward", "--runs", "many"]);
     expect(r.code).toBe(2);
