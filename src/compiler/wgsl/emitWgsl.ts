@@ -306,6 +306,18 @@ class KernelWriter {
   }
 }
 
+/**
+ * The shared-memory tree every workgroup reduction uses: `arr[lid] = arr[lid] (+) arr[lid + st]` for
+ * st = 1, 2, 4, ... below `size` (adjacent pairs first: the canonical tree over the block), barrier-separated.
+ */
+function workgroupTree(scope: Scope, arr: string, size: string, combine: (a: string, b: string) => string): void {
+  scope.line(`for (var st = 1u; st < ${size}; st = st << 1u) {`);
+  scope.line("  workgroupBarrier();");
+  scope.line(`  if ((lid & ((st << 1u) - 1u)) == 0u) { ${arr}[lid] = ${combine(`${arr}[lid]`, `${arr}[lid + st]`)}; }`);
+  scope.line("}");
+  scope.line("workgroupBarrier();");
+}
+
 const isSumLike = (fn: string): boolean => fn === "sum" || fn === "mean" || fn === "var" || fn === "std";
 
 /** Code for one axis node inside an axis kernel (one invocation per rollout). */
@@ -639,11 +651,7 @@ class GroupNode {
     member.line(`${t} = ${term(member)};`);
     loop.block(`if (${j} < n)`, member);
     loop.line(`wf[lid] = ${t};`);
-    loop.line("for (var st = 1u; st < W; st = st << 1u) {");
-    loop.line("  workgroupBarrier();");
-    loop.line("  if ((lid & ((st << 1u) - 1u)) == 0u) { wf[lid] = wf[lid] + wf[lid + st]; }");
-    loop.line("}");
-    loop.line("workgroupBarrier();");
+    workgroupTree(loop, "wf", "W", (a, b) => `${a} + ${b}`);
     loop.line("if (lid == 0u) { rc_push(wf[0]); }");
     loop.line("workgroupBarrier();");
     s.block(`for (var ${c} = 0u; ${c} < n; ${c} = ${c} + W)`, loop);
@@ -901,13 +909,7 @@ function batchBlockKernel(module: IrModule, plan: KernelPlan, node: Extract<Node
   const sel = node.masked ? k.value(node.args[1]!, item) : "true";
   const shift = k.readTyped(temps.shift, "0u");
   const mean = k.readTyped(temps.mean, "0u");
-  const tree = (arr: string, combine: (a: string, b: string) => string): void => {
-    s.line(`for (var st = 1u; st < ${BATCH_BLOCK}u; st = st << 1u) {`);
-    s.line("  workgroupBarrier();");
-    s.line(`  if ((lid & ((st << 1u) - 1u)) == 0u) { ${arr}[lid] = ${combine(`${arr}[lid]`, `${arr}[lid + st]`)}; }`);
-    s.line("}");
-    s.line("workgroupBarrier();");
-  };
+  const tree = (arr: string, combine: (a: string, b: string) => string): void => workgroupTree(s, arr, `${BATCH_BLOCK}u`, combine);
   if (pass === "fetch") {
     const first = k.readTyped(temps.first, "0u");
     item.line(`if (${k.readTyped(temps.count, "0u")} > 0i && item == u32(${first})) { ${k.read(temps.shift, "0u")} = bitcast<u32>(rc_shift(f32(${k.value(x, item)}))); }`);
@@ -1010,13 +1012,7 @@ function batchCombineKernel(module: IrModule, plan: KernelPlan, node: Extract<No
   s.line(`var ext_i = ${pass === "isum" ? "0i" : isMin ? "2147483647i" : "i32(-2147483647 - 1)"};`);
   const loop = s.child({});
   loop.line(`let j = c + lid;`);
-  const tree = (arr: string, combine: (a: string, b: string) => string): void => {
-    loop.line(`for (var st = 1u; st < ${BATCH_BLOCK}u; st = st << 1u) {`);
-    loop.line("  workgroupBarrier();");
-    loop.line(`  if ((lid & ((st << 1u) - 1u)) == 0u) { ${arr}[lid] = ${combine(`${arr}[lid]`, `${arr}[lid + st]`)}; }`);
-    loop.line("}");
-    loop.line("workgroupBarrier();");
-  };
+  const tree = (arr: string, combine: (a: string, b: string) => string): void => workgroupTree(loop, arr, `${BATCH_BLOCK}u`, combine);
   const load = (word: number): string => `${pa}[j * ${words}u + ${word}u]`;
   switch (pass) {
     case "count":
