@@ -113,7 +113,40 @@ export interface InputDecl {
   /** null for one value per rollout; otherwise the axis of the array. */
   axis: string | null;
   range: [number, number] | null;
+  /**
+   * Set on a derived input: a per-rollout scalar the host computes from `string` inputs before the kernels
+   * run (`text.matches(completion, "...")`). Batches are given the strings, never this column; backends read
+   * it like any other input.
+   */
+  feature?: TextFeature;
 }
+
+/** A `string` input: one string per rollout, read only by the host to compute derived inputs. */
+export interface TextInputDecl {
+  name: string;
+}
+
+/** A string-valued expression, evaluated on the host per rollout. */
+export type TextExpr =
+  | { kind: "input"; name: string }
+  | { kind: "literal"; value: string }
+  | { kind: "call"; fn: "boxed" | "trim" | "lower"; arg: TextExpr };
+
+/**
+ * A scalar computed on the host from strings (see `src/runtime/text.ts` for the exact semantics):
+ *   matches        bool  the ECMAScript regex `pattern` (flags from i, m, s) matches somewhere in `arg`
+ *   count_matches  i32   non-overlapping matches of `pattern` in `arg`
+ *   count          i32   non-overlapping occurrences of `needle` (Python's str.count)
+ *   chars          i32   length in Unicode code points;  words  i32  whitespace-separated words
+ *   has_number     bool  `arg` contains a number;  final_number  f32  the last number in `arg` (NaN when none)
+ *   number         f32   `arg` as a whole, trimmed, read as a number (NaN when it is not one)
+ *   equals         bool  the two strings are equal
+ */
+export type TextFeature =
+  | { fn: "matches" | "count_matches"; arg: TextExpr; pattern: string; flags: string }
+  | { fn: "count"; arg: TextExpr; needle: string }
+  | { fn: "chars" | "words" | "has_number" | "final_number" | "number"; arg: TextExpr }
+  | { fn: "equals"; left: TextExpr; right: TextExpr };
 
 export interface ParamDecl {
   name: string;
@@ -190,6 +223,8 @@ export interface IrModule {
   groupKey: string | null;
   axes: Axis[];
   inputs: InputDecl[];
+  /** `string` inputs (absent: none). Inputs with a `feature` are computed from these. */
+  texts?: TextInputDecl[];
   params: ParamDecl[];
   states: StateDecl[];
   nodes: Node[];
