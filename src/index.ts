@@ -7,3 +7,6 @@ export { renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 export * from "./runtime/index.js";
 export * from "./testing/index.js";
 export { withoutChecks } from "./compiler/passes/removeDeadCode.js";
+export { ARTIFACT_FORMAT, ARTIFACT_VERSION, parseArtifact, serializeArtifact, type Artifact } from "./runtime/artifact.js";
+export { artifactChecksum, BINDINGS_LAYOUT, loadEmbeddedSpec, openTypedScorer, type EmbeddedSpec, type Scored, type TypedScorer, type TypedScorerOptions } from "./bindings/scorer.js";
+export type { BackendChoice } from "./runtime/backend.js";
