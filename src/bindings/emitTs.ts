@@ -126,7 +126,7 @@ function inputProperties(module: IrModule, layout: BindingLayout): Property[] {
     props.push({ name: propertyName(decl.name), type: typedArray(decl.type), isReadonly: true, docs: [`\`${declaration(module, decl)}\`: one value per rollout${boolNote(decl.type)}.${keyNote}`] });
   }
   for (const { decl, width } of layout.fixed) {
-    props.push({ name: propertyName(decl.name), type: typedArray(decl.type), isReadonly: true, docs: [`\`${declaration(module, decl)}\`: ${width} values per rollout, flat: rollout i's are at [${width}·i, ${width}·i + ${width})${boolNote(decl.type)}.`] });
+    props.push({ name: propertyName(decl.name), type: typedArray(decl.type), isReadonly: true, docs: [`\`${declaration(module, decl)}\`: ${width} values per rollout, flat: rollout i's are at [${width} * i, ${width} * i + ${width})${boolNote(decl.type)}.`] });
   }
   for (const t of layout.texts) props.push({ name: propertyName(t), type: "readonly string[]", isReadonly: true, docs: [`\`input ${t} : string\`: one string per rollout.`] });
   for (const { axis, inputs } of layout.ragged) {
@@ -148,11 +148,14 @@ function rowProperties(module: IrModule, layout: BindingLayout): Property[] {
     props.push({ name: propertyName(decl.name), type, isReadonly: true, docs: [`\`${declaration(module, decl)}\``] });
   };
   for (const decl of layout.scalars) field(decl, jsonScalar(decl.type));
-  for (const { decl } of layout.fixed) field(decl, `readonly ${jsonScalar(decl.type)}[]`);
+  // A short fixed width is a tuple, so a row with the wrong number of elements is a type error too.
+  for (const { decl, width } of layout.fixed) field(decl, width <= MAX_TUPLE ? `readonly [${new Array<string>(width).fill(jsonScalar(decl.type)).join(", ")}]` : `readonly ${jsonScalar(decl.type)}[]`);
   for (const t of layout.texts) props.push({ name: propertyName(t), type: "string", isReadonly: true, docs: [`\`input ${t} : string\``] });
   for (const { inputs } of layout.ragged) for (const decl of inputs) field(decl, `readonly ${jsonScalar(decl.type)}[]`);
   return props;
 }
+
+const MAX_TUPLE = 16;
 
 function paramProperty(p: IrModule["params"][number]): Property {
   const range = p.range !== null ? ` in ${literal(p.range[0], p.type)}..${literal(p.range[1], p.type)}` : "";
@@ -181,7 +184,7 @@ function outputProperties(module: IrModule, layout: BindingLayout): Property[] {
       const axis = findAxis(module, node.level.axis);
       where =
         axis.kind === "fixed"
-          ? `${axis.width ?? 0} values per rollout, flat: rollout i's are at [${axis.width ?? 0}·i, ${axis.width ?? 0}·i + ${axis.width ?? 0})`
+          ? `${axis.width ?? 0} values per rollout, flat: rollout i's are at [${axis.width ?? 0} * i, ${axis.width ?? 0} * i + ${axis.width ?? 0})`
           : `one value per element of \`${axis.name}\`: rollout i's are at [${OFFSETS_FIELD}.${axis.name}[i], ${OFFSETS_FIELD}.${axis.name}[i + 1])`;
     }
     return { name: propertyName(out.name), type: typedArray(node.type), isReadonly: true, docs: [`${meaning}: ${where}.`] };

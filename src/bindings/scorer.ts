@@ -102,7 +102,8 @@ export async function openTypedScorer<Inputs, Row, Outputs, Metrics, State, Para
     get step() {
       return session.step;
     },
-    score: (inputs) => scored(batchFromColumns(module, columnInput(layout, inputs))),
+    // async: a bad batch rejects the promise rather than throwing before it exists.
+    score: async (inputs) => scored(batchFromColumns(module, columnInput(layout, inputs))),
     scoreRows: async (rows) => {
       const built = batchFromRows(module, rows);
       if ("errors" in built) throw new RuntimeInputError(`invalid rows (numbered from 1):\n${formatRowErrors(built.errors).replace(/^line /gm, "row ")}`);

@@ -1,0 +1,85 @@
+/** The runtime behind generated bindings, in process: what it checks before scoring and how it shapes results. */
+import { afterAll, describe, expect, it } from "vitest";
+import { artifactChecksum, BINDINGS_LAYOUT, openTypedScorer, type EmbeddedSpec } from "../../src/bindings/scorer.js";
+import { parseArtifact, serializeArtifact } from "../../src/runtime/artifact.js";
+import { RuntimeInputError } from "../../src/runtime/errors.js";
+import { releaseGpu } from "../../src/runtime/webgpu/device.js";
+import { compileOk } from "../support.js";
+
+afterAll(releaseGpu);
+
+const SPEC = `reward flags
+group by prompt
+input ok : bool
+input steps : float[steps]
+param strict : bool = false
+state seen : bool = false
+state total : int = 0
+reward = if strict and not ok then 0.0 else sum(steps)
+advantage = steps - mean(steps)
+keep = ok
+update seen = true
+update total = total + batch.count(ok)
+metric ok_rate = batch.mean(ok)
+`;
+
+function embed(text: string, overrides: Partial<EmbeddedSpec> = {}): EmbeddedSpec {
+  return { spec: "flags", layout: BINDINGS_LAYOUT, artifact: text, checksum: artifactChecksum(text), ...overrides };
+}
+
+const artifact = serializeArtifact(compileOk(SPEC));
+
+describe("openTypedScorer", () => {
+  it("types bools as true/false in params and state, and returns the offsets element outputs run along", async () => {
+    const scorer = await openTypedScorer<unknown, unknown, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>(embed(artifact), { backend: "cpu", params: { strict: true } });
+    expect(scorer.params()).toEqual({ strict: true });
+    expect(scorer.state()).toEqual({ seen: false, total: 0 });
+    const offsets = new Int32Array([0, 2, 3]);
+    const { outputs, metrics } = await scorer.score({ prompt: ["a", "a"], ok: new Uint8Array([1, 0]), steps: { offsets, steps: new Float32Array([1, 2, 4]) } });
+    expect(outputs.reward).toEqual(new Float32Array([3, 0]));
+    expect(outputs.keep).toEqual(new Uint8Array([1, 0]));
+    expect((outputs.offsets as Record<string, unknown>).steps).toBe(offsets);
+    expect(metrics).toEqual({ ok_rate: 0.5 });
+    expect(scorer.state()).toEqual({ seen: true, total: 1 });
+    expect(scorer.step).toBe(1);
+    expect(scorer.backend).toBe("cpu");
+    scorer.close();
+  });
+
+  it("reports every missing or malformed field of typed inputs together", async () => {
+    const scorer = await openTypedScorer(embed(artifact), { backend: "cpu" });
+    await expect(scorer.score({ prompt: ["a"], steps: { steps: new Float32Array([1]) } })).rejects.toThrow(
+      "invalid batch:\n  offsets for axis `steps` are missing\n  column `ok` is missing",
+    );
+    await expect(scorer.score({ prompt: ["a"], ok: new Uint8Array([1]), steps: [1] })).rejects.toThrow("`steps` must be an object holding `offsets` and the inputs along axis `steps`, found an array");
+    await expect(scorer.score(null)).rejects.toThrow("the inputs must be an object, found null");
+  });
+
+  it("reports bad rows by 1-based row number and field", async () => {
+    const scorer = await openTypedScorer(embed(artifact), { backend: "cpu" });
+    await expect(scorer.scoreRows([{ prompt: "a", ok: true, steps: [1] }, { prompt: "a", ok: 1, steps: [] }])).rejects.toThrow("invalid rows (numbered from 1):\nrow 2: field `ok`: expected bool, found 1");
+  });
+
+  it("refuses bindings of another layout, edited ones, and artifacts of another version, saying to regenerate", async () => {
+    const fail = (spec: EmbeddedSpec): Promise<unknown> => openTypedScorer(spec, { backend: "cpu" });
+    await expect(fail(embed(artifact, { layout: BINDINGS_LAYOUT + 1 }))).rejects.toThrow(`the bindings of spec \`flags\` use layout ${BINDINGS_LAYOUT + 1}; this rewardc reads layout ${BINDINGS_LAYOUT}: regenerate them with \`rewardc build SPEC --emit ts\``);
+    const edited = artifact.replace('"default":0', '"default":1');
+    await expect(fail({ ...embed(artifact), artifact: edited })).rejects.toThrow(/the bindings of spec `flags` were edited after generation \(checksum [0-9a-f]{8}, expected [0-9a-f]{8}\)/);
+    const future = artifact.replace('"version":1', '"version":2');
+    await expect(fail(embed(future))).rejects.toThrow("the bindings of spec `flags` is a version 2 artifact; this rewardc reads version 1: rebuild it");
+    await expect(fail(embed(future))).rejects.toBeInstanceOf(RuntimeInputError);
+  });
+});
+
+describe("parseArtifact", () => {
+  it("round-trips serializeArtifact, numbers JSON cannot hold included", () => {
+    const module = compileOk("reward r\ninput x : float\nparam cap : float = inf\nreward = min(x, cap)\n");
+    expect(parseArtifact(serializeArtifact(module)).params[0]!.default).toBe(Infinity);
+  });
+
+  it("names what it reads in every message", () => {
+    expect(() => parseArtifact("{", "`a.json`")).toThrow(/^cannot read artifact `a.json`: /);
+    expect(() => parseArtifact("[]", "`a.json`")).toThrow("`a.json` is not a rewardc artifact");
+    expect(() => parseArtifact('{"format":"rewardc-module","version":1,"module":{"name":"x"}}', "`a.json`")).toThrow("`a.json` is damaged: ");
+  });
+});
