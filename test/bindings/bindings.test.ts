@@ -45,6 +45,17 @@ describe("generated bindings text", () => {
     expect(() => emitTypeScript(example("grpo_lambda"), { specName: "lambda-x" })).toThrow("must be a PascalCase identifier");
   });
 
+  it("takes string inputs as strings and leaves out the inputs the host derives from them", () => {
+    // Built by hand until the language has string inputs: the IR already carries them (module.texts, feature).
+    const module = compileSource("t.reward", "reward t\ngroup by prompt\ninput has_answer : bool\nreward = float(has_answer)\n").module!;
+    module.texts = [{ name: "completion" }];
+    module.inputs[0]!.feature = { fn: "matches", arg: { kind: "input", name: "completion" }, pattern: "answer", flags: "" };
+    const text = emitTypeScript(module);
+    expect(text).toContain("  /** `input completion : string`: one string per rollout. */\n  readonly completion: readonly string[];");
+    expect(text).toContain("  readonly completion: string;");
+    expect(text).not.toContain("has_answer:");
+  });
+
   it("refuses a spec whose names would clash in the bindings, naming them", () => {
     const module = compileSource("clash.reward", "reward clash\ngroup by prompt\ninput tokens : int\ninput offsets : float[tokens]\nreward = sum(offsets)\n").module!;
     expect(() => emitTypeScript(module)).toThrow("the input `offsets` along axis `tokens` has the name the axis's offsets have in bindings");
