@@ -46,6 +46,30 @@ describe("openTypedScorer", () => {
     scorer.close();
   });
 
+  it("uses the key column as the group keys when the group key is also an input, and works without groups", async () => {
+    const keyed = serializeArtifact(compileOk("reward k\ngroup by prompt\ninput prompt : int\ninput x : float\nreward = x - group.mean(x)\nkeep = group.max(x) > 1.0\n"));
+    const scorer = await openTypedScorer<unknown, unknown, Record<string, Float32Array | Uint8Array>, unknown, unknown, unknown>(embed(keyed, { spec: "k" }), { backend: "cpu" });
+    const { outputs } = await scorer.score({ prompt: new Int32Array([7, 8, 7]), x: new Float32Array([1, 5, 3]) });
+    expect(outputs.reward).toEqual(new Float32Array([-1, 0, 1]));
+    expect(outputs.keep).toEqual(new Uint8Array([1, 1, 1]));
+    const plain = serializeArtifact(compileOk("reward p\ninput x : float\nreward = x - batch.mean(x)\n"));
+    const ungrouped = await openTypedScorer<unknown, unknown, Record<string, Float32Array>, unknown, unknown, unknown>(embed(plain, { spec: "p" }), { backend: "cpu" });
+    expect((await ungrouped.score({ x: new Float32Array([1, 3]) })).outputs.reward).toEqual(new Float32Array([-1, 1]));
+  });
+
+  it("scores on the backend `auto` picks exactly as on the CPU", async () => {
+    const inputs = { prompt: ["a", "a", "b"], ok: new Uint8Array([1, 0, 1]), steps: { offsets: new Int32Array([0, 2, 3, 3]), steps: new Float32Array([1, 2, 4]) } };
+    type Out = Record<string, unknown>;
+    const auto = await openTypedScorer<unknown, unknown, Out, Out, Out, Out>(embed(artifact), { backend: "auto" });
+    const cpu = await openTypedScorer<unknown, unknown, Out, Out, Out, Out>(embed(artifact), { backend: "cpu" });
+    const [a, c] = [await auto.score(inputs), await cpu.score(inputs)];
+    expect(a.outputs.reward).toEqual(c.outputs.reward);
+    expect(a.outputs.advantage).toEqual(c.outputs.advantage);
+    expect(a.metrics).toEqual(c.metrics);
+    expect(auto.state()).toEqual(cpu.state());
+    auto.close();
+  });
+
   it("reports every missing or malformed field of typed inputs together", async () => {
     const scorer = await openTypedScorer(embed(artifact), { backend: "cpu" });
     await expect(scorer.score({ prompt: ["a"], steps: { steps: new Float32Array([1]) } })).rejects.toThrow(
