@@ -19,9 +19,9 @@
  *                               JavaScript's \s: Unicode White_Space, line terminators and U+FEFF.
  *   has_number(s)         bool  s contains a number (grammar below).
  *   final_number(s)       f32   the value of the last number in s; NaN when there is none.
- *   number(s)             f32   s, trimmed, read as one number: optional sign, optional `$`, then a number of the
- *                               grammar below and nothing else ("-$1,234.50", "2.", "1e-3", " 7 "); NaN
- *                               otherwise ("12%", "1/2", "\frac{1}{2}", "5 apples", "").
+ *   number(s)             f32   s, trimmed, read as one number: optional sign (+ allowed here), optional `$`, then
+ *                               a number of the grammar below and nothing else ("-$1,234.50", "+2.", "1e-3",
+ *                               " 7 "); NaN otherwise ("12%", "1/2", "\frac{1}{2}", "5 apples", "", "Infinity").
  *   equals(a, b)          bool  a and b are the same string (no normalisation: compose with trim and lower).
  *
  * String functions: trim(s) is String.prototype.trim (the whitespace above); lower(s) is toLowerCase
@@ -264,7 +264,7 @@ const NUMBER_SOURCE = `${SIGN}${MANTISSA}${EXPONENT}`;
 
 const NUMBER = new RegExp(NUMBER_SOURCE, "u");
 const NUMBERS = new RegExp(NUMBER_SOURCE, "gu");
-const WHOLE_NUMBER = new RegExp(String.raw`^[-\u2212]?\$?${MANTISSA}${EXPONENT}$`, "u");
+const WHOLE_NUMBER = new RegExp(String.raw`^[-+\u2212]?\$?${MANTISSA}${EXPONENT}$`, "u");
 
 /** The float32 value of a number's text (a match of the grammar). */
 function valueOf(text: string): number {
