@@ -28,6 +28,8 @@ function feature(f: TextFeature, strings: string[]): number[] {
   return Array.from(columns.get("f")!);
 }
 
+/** No lone surrogate (with `u`, a pair is one code point and only a lone half is in Cs). */
+const wellFormed = (s: string): boolean => !/\p{Cs}/u.test(s);
 const f32 = fc.float({ noNaN: true, noDefaultInfinity: true });
 /** Strings over a small alphabet, so needles and patterns occur often; surrogate pairs and lone halves included. */
 const smallText = fc.string({ unit: fc.constantFrom("a", "b", "ab", " ", "\n", "🙂", "\ud83d", "\ude42", "1", ",", ".", "-"), maxLength: 20 });
@@ -64,7 +66,7 @@ describe("matches and count_matches", () => {
   it("a literal pattern counts what count counts", () => {
     const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     fc.assert(
-      fc.property(smallText, smallText.filter((n) => n.length > 0 && n.isWellFormed()), (s, needle) => {
+      fc.property(smallText, smallText.filter((n) => n.length > 0 && wellFormed(n)), (s, needle) => {
         expect(countMatches(textRegExp(escape(needle), "", true), s)).toBe(countOccurrences(s, needle));
       }),
     );
@@ -89,7 +91,7 @@ describe("count, chars, words", () => {
   });
 
   it("count matches a split-based reference on well-formed strings", () => {
-    const wellFormed = smallText.filter((s) => s.isWellFormed());
+    const wellFormed = smallText.filter(wellFormed);
     fc.assert(
       fc.property(wellFormed, wellFormed, (s, needle) => {
         const expected = needle === "" ? [...s].length + 1 : s.split(needle).length - 1;
