@@ -654,11 +654,11 @@ class Checker {
         continue;
       }
       const input = this.needInput(s.input, "a setting names an input");
-      if (!input || !once(`input ${s.input.name}`, s.span)) continue;
-      if (input.type.scalar === "string") {
+      if (input?.type.scalar === "string") {
         this.propertyError(`the strings of \`${s.input.name}\` cannot be set`, s.span, "a string input", "the generator chooses strings itself; settings fix or bound number and bool inputs");
         continue;
       }
+      if (!input || !once(`input ${s.input.name}`, s.span)) continue;
       const type = scalarOf(input.type);
       const declared = input.range ? [input.range.lo, input.range.hi] : null;
       if (s.kind === "InputRange") {
