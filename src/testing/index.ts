@@ -19,7 +19,7 @@ export {
   type PairBatch,
   type Row,
 } from "./arbitraries.js";
-export { arbitraryText, patternSample, specLiterals } from "./arbitraryText.js";
+export { arbitraryText, arbitraryTexts, patternSample, shiftDigits, specLiterals } from "./arbitraryText.js";
 export {
   assertProperty,
   checkProperties,
