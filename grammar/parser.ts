@@ -288,7 +288,7 @@ export class RewardParser extends CstParser {
     this.SUBRULE2(this.signedNumber);
   });
 
-  // type = ( "bool" | "int" | "float" ) [ "[" ( IDENT | INT ) "]" ] ;
+  // type = ( "bool" | "int" | "float" | "string" ) [ "[" ( IDENT | INT ) "]" ] ;
   public type = this.RULE("type", () => {
     this.CONSUME(T.ScalarType);
     this.OPTION(() => {
@@ -465,10 +465,11 @@ export class RewardParser extends CstParser {
     });
   });
 
-  // primary = NUMBER | "true" | "false" | "(" expr ")" | ifExpr | matchExpr | name [ "(" [ args ] ")" ] ;
+  // primary = NUMBER | STRING | "true" | "false" | "(" expr ")" | ifExpr | matchExpr | name [ "(" [ args ] ")" ] ;
   public primary = this.RULE("primary", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.SUBRULE(this.parenExpr) },

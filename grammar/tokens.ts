@@ -3,7 +3,7 @@
  *
  * Token categories carry the grammar's overlaps so the parser never has to inspect images:
  * - `NameWord`: every token the EBNF's `nameWord` accepts, so `group.mean(x)` and `std.grpo(reward)` parse.
- * - `Identifier` is itself a category of `_` and of the type names `bool`, `int`, `float`: the EBNF's
+ * - `Identifier` is itself a category of `_` and of the type names `bool`, `int`, `float`, `string`: the EBNF's
  *   IDENT includes them, so `float(correct)` and `let _ = …` work, while `pattern` and `type` can still
  *   ask for the keyword specifically.
  * - `OutputName`, `ScalarType`, `NumberLiteral` and the operator classes group alternatives a rule treats alike.
@@ -16,7 +16,7 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
 
 export const NameWord = createToken({ name: "NameWord", pattern: Lexer.NA, label: "a name" });
 export const OutputName = createToken({ name: "OutputName", pattern: Lexer.NA, label: "an output name" });
-export const ScalarType = createToken({ name: "ScalarType", pattern: Lexer.NA, label: "a type (`bool`, `int` or `float`)" });
+export const ScalarType = createToken({ name: "ScalarType", pattern: Lexer.NA, label: "a type (`bool`, `int`, `float` or `string`)" });
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: Lexer.NA, label: "a number" });
 export const ComparisonOp = createToken({ name: "ComparisonOp", pattern: Lexer.NA, label: "a comparison" });
 export const AdditiveOp = createToken({ name: "AdditiveOp", pattern: Lexer.NA, label: "`+` or `-`" });
@@ -44,7 +44,11 @@ export const FloatLiteral = createToken({
   label: "a number",
 });
 export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d+/, categories: [NumberLiteral], label: "an integer" });
-export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"[^"\n\r]*"/, label: "a string" });
+/**
+ * `"..."` on one line. A backslash escapes the next character, so `"a\"b"` is one token; which escapes are valid
+ * depends on where the string is used (regex patterns pass them to the engine), so the checker reads them.
+ */
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/, label: "a string" });
 
 // ---- keywords ----
 
@@ -82,6 +86,7 @@ export const Not = keyword("not");
 export const BoolType = keyword("bool", [Identifier, ScalarType], "BoolType");
 export const IntType = keyword("int", [Identifier, ScalarType], "IntType");
 export const FloatType = keyword("float", [Identifier, ScalarType], "FloatType");
+export const StringType = keyword("string", [Identifier, ScalarType], "StringType");
 export const Underscore = keyword("_", [Identifier], "Underscore");
 // Words of `property` items. They are also identifiers, so specs that use them as names keep working:
 // where the grammar wants a name (`input pair : int`, `group by pair`) they are one.
@@ -129,7 +134,7 @@ export const Prime = punctuation("Prime", "'");
 
 const keywords = [
   Import, As, Group, By, Input, Param, Let, Fn, Metric, State, Update, In, Reward, Advantage, Keep, Weight, Batch,
-  If, Then, Else, Match, True, False, Or, And, Not, BoolType, IntType, FloatType, Underscore,
+  If, Then, Else, Match, True, False, Or, And, Not, BoolType, IntType, FloatType, StringType, Underscore,
   Property, Expect, Pair, Differ, Given, Transform, With,
 ];
 

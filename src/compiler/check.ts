@@ -8,14 +8,15 @@
  * mistake gives one diagnostic.
  */
 import { error, warning, type Diagnostic, type Label, type Span } from "../diagnostics/diagnostic.js";
-import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, PropertyItem, RangeExpr, TypeExpr, UnaryExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
+import type { BinaryExpr, CallExpr, Expr, FnItem, Ident, InputItem, MatchExpr, NameExpr, ParamItem, PropertyItem, RangeExpr, StringLit, TypeExpr, UnaryExpr, LetItem, OutputItem, NamedArg } from "../parser/ast.js";
 import { CASTS, CONSTANTS, ELEMENTWISE_BY_NAME, STD_CONVENTIONS, STRUCTURED_BUILTINS, reductionType, type ElementwiseBuiltin, type StructuredBuiltin } from "./builtins.js";
 import { didYouMean } from "./didYouMean.js";
 import { printExpr } from "../parser/printer.js";
 import { evaluateConstant } from "./evaluateConstant.js";
-import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, type Axis, type BinaryFn, type CheckDecl, type InputDecl, type IrModule, type LawInput, type Level, type OutputDecl, type ParamDecl, type PropertyDecl, type PropertySettings, type Scalar, type StateDecl } from "./ir.js";
+import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, type Axis, type BinaryFn, type CheckDecl, type InputDecl, type IrModule, type LawInput, type Level, type OutputDecl, type ParamDecl, type PropertyDecl, type PropertySettings, type Scalar, type StateDecl, type TextExpr, type TextFeature, type TextInputDecl } from "./ir.js";
 import { IrBuilder, type Value } from "./lower.js";
 import { STD_ALIAS, type Scope } from "./resolve.js";
+import { TEXT_FUNCTIONS, TEXT_NAMESPACE, decodeString, derivedInput, featureKey, flagsError, patternSource, regexError, type TextFunction } from "./text.js";
 
 type Checked = Value | null;
 
@@ -53,7 +54,7 @@ interface Lift {
  * Diagnostics that hold whatever a function is called with: unknown names and functions, wrong argument
  * counts or names, reserved names, recursion. Types and levels depend on the arguments.
  */
-const ARGUMENT_INDEPENDENT_CODES: ReadonlySet<string> = new Set(["R0101", "R0103", "R0104", "R0106", "R0107", "R0108"]);
+const ARGUMENT_INDEPENDENT_CODES: ReadonlySet<string> = new Set(["R0101", "R0103", "R0104", "R0106", "R0107", "R0108", "R0215"]);
 
 const CONST: Level = { kind: "const" };
 const ROLLOUT: Level = { kind: "rollout" };
@@ -76,6 +77,12 @@ class Checker {
   private readonly axes = new Map<string, Axis>();
   private readonly inputLevels = new Map<string, { type: Scalar; level: Level }>();
   private readonly usedInputs = new Set<string>();
+  /** The `string` inputs: read only by text features, never by a node. */
+  private readonly textInputs = new Set<string>();
+  /** The derived inputs, by feature key (see `derived`), in order of first use. */
+  private readonly features = new Map<string, InputDecl>();
+  /** The string value of each `let` holding one, inlined wherever it is used; null after an error. */
+  private readonly textLets = new Map<LetItem, TextExpr | null | "pending">();
   private readonly memo = new Map<LetItem | OutputItem, Checked | "pending">();
   private readonly calledFns = new Set<FnItem>();
   /** Calls into a library already reported as failing: one diagnostic per call is enough. */
@@ -92,15 +99,17 @@ class Checker {
 
   run(): { module: IrModule | null; diagnostics: Diagnostic[] } {
     const scope = this.scope;
-    const inputs = this.declareInputs();
+    const { inputs, texts } = this.declareInputs();
     this.checkGroupKeyType();
+    this.checkFnParamTypes();
     const params = this.declareParams();
     const states = this.declareStates();
 
     for (const item of scope.values.values()) {
       if (item.kind !== "Let") continue;
       this.outermost = item.value;
-      this.checkLet(item, this.top);
+      if (this.letIsText(item)) this.textLet(item);
+      else this.checkLet(item, this.top);
     }
 
     const outputs: OutputDecl[] = [];
@@ -168,7 +177,8 @@ class Checker {
       name: scope.program.header?.name ?? "spec",
       groupKey: scope.groupBy?.key.name ?? null,
       axes: [...this.axes.values()],
-      inputs,
+      inputs: [...inputs, ...this.features.values()],
+      texts,
       params,
       states,
       nodes: this.b.nodes,
@@ -195,10 +205,20 @@ class Checker {
 
   // ---------------------------------------------------------------- declarations
 
-  private declareInputs(): InputDecl[] {
+  private declareInputs(): { inputs: InputDecl[]; texts: TextInputDecl[] } {
     const decls: InputDecl[] = [];
+    const texts: TextInputDecl[] = [];
     for (const item of this.scope.values.values()) {
       if (item.kind !== "Input") continue;
+      if (item.type.scalar === "string") {
+        this.textInputs.add(item.name.name);
+        texts.push({ name: item.name.name });
+        if (item.type.shape) {
+          this.diagnostics.push(error("R0214", "a string input is one string per rollout", item.type.span, "arrays of strings are not supported", { help: `write \`input ${item.name.name} : string\`` }));
+        }
+        if (item.range) this.diagnostics.push(error("R0209", "a string has no range", item.range.span, "remove this range"));
+        continue;
+      }
       const type = scalarOf(item.type);
       let level: Level = ROLLOUT;
       let axis: string | null = null;
@@ -214,7 +234,24 @@ class Checker {
       this.inputLevels.set(item.name.name, { type, level });
       decls.push({ name: item.name.name, type, axis, range });
     }
-    return decls;
+    return { inputs: decls, texts };
+  }
+
+  /** Strings never reach a kernel, so nothing but an input can be declared `string`. */
+  private notString(type: TypeExpr, what: string): boolean {
+    if (type.scalar !== "string") return true;
+    this.diagnostics.push(
+      error("R0214", `${what} cannot be a string`, type.span, "only inputs can be strings", {
+        help: "strings are read on the host by `text.*` functions; declare `input NAME : string` and compute a number from it",
+      }),
+    );
+    return false;
+  }
+
+  private checkFnParamTypes(): void {
+    for (const fn of this.scope.fns.values()) {
+      for (const p of fn.params) if (p.type) this.notString(p.type, `parameter \`${p.name.name}\` of \`${fn.name.name}\``);
+    }
   }
 
   /**
@@ -257,6 +294,7 @@ class Checker {
     const decls: ParamDecl[] = [];
     for (const item of this.scope.values.values()) {
       if (item.kind !== "Param") continue;
+      if (!this.notString(item.type, "a param")) continue;
       const type = scalarOf(item.type);
       if (item.type.shape) {
         this.diagnostics.push(error("R0201", "a param is a single value", item.type.span, "arrays are not allowed here"));
@@ -280,6 +318,7 @@ class Checker {
     const decls: StateDecl[] = [];
     for (const item of this.scope.values.values()) {
       if (item.kind !== "State") continue;
+      if (!this.notString(item.type, "a state variable")) continue;
       const type = scalarOf(item.type);
       if (item.type.shape) {
         this.diagnostics.push(error("R0201", "a state variable is a single value", item.type.span, "arrays are not allowed here"));
@@ -357,6 +396,7 @@ class Checker {
    */
   private checkUncalledFunctions(): void {
     const moduleBuilder = this.b;
+    const moduleFeatures = new Set(this.features.keys());
     this.b = new IrBuilder();
     try {
       for (const fn of this.scope.fns.values()) {
@@ -374,6 +414,7 @@ class Checker {
       }
     } finally {
       this.b = moduleBuilder;
+      for (const key of this.features.keys()) if (!moduleFeatures.has(key)) this.features.delete(key);
     }
   }
 
@@ -434,6 +475,10 @@ class Checker {
     for (const t of law.transforms) {
       const target = this.needInput(t.input, "`transform` rewrites an input");
       if (!target) continue;
+      if (target.type.scalar === "string") {
+        this.propertyError(`\`${t.input.name}\` is a string input, which a \`transform\` cannot rewrite`, t.input.span, "a string input", "transforms rewrite number and bool inputs; to compare rollouts with different strings, use `pair a, b differ in ...`");
+        continue;
+      }
       if (rewritten.has(t.input.name)) {
         this.propertyError(`\`${t.input.name}\` is transformed twice`, t.input.span, "second transform", "combine them into one expression");
         continue;
@@ -504,6 +549,7 @@ class Checker {
       groupKey: lift.mode === "prime" ? (this.scope.groupBy?.key.name ?? null) : null,
       axes: [...lift.axes.values()],
       inputs: inputs.map((i) => i.decl),
+      texts: [],
       params: [],
       states: [],
       nodes: law.nodes,
@@ -608,6 +654,10 @@ class Checker {
         continue;
       }
       const input = this.needInput(s.input, "a setting names an input");
+      if (input?.type.scalar === "string") {
+        this.propertyError(`the strings of \`${s.input.name}\` cannot be set`, s.span, "a string input", "the generator chooses strings itself; settings fix or bound number and bool inputs");
+        continue;
+      }
       if (!input || !once(`input ${s.input.name}`, s.span)) continue;
       const type = scalarOf(input.type);
       const declared = input.range ? [input.range.lo, input.range.hi] : null;
@@ -642,6 +692,9 @@ class Checker {
         return this.b.constant(e.value, e.isInt ? "i32" : "f32", e.span);
       case "Bool":
         return this.b.constant(e.value ? 1 : 0, "bool", e.span);
+      case "String":
+        this.stringMisused(e, "a string literal", env);
+        return null;
       case "Name":
         return this.checkName(e, env);
       case "Call":
@@ -686,6 +739,10 @@ class Checker {
       switch (item.kind) {
         case "Input": {
           this.usedInputs.add(name);
+          if (this.textInputs.has(name)) {
+            this.stringMisused(e, `\`${name}\``, env);
+            return null;
+          }
           const { type, level } = this.inputLevels.get(name)!;
           return this.b.add({ op: "input", name }, type, level, [], e.span);
         }
@@ -696,6 +753,10 @@ class Checker {
         case "State":
           return this.b.add({ op: "state", name }, scalarOf(item.type), { kind: "batch" }, [], e.span);
         case "Let":
+          if (this.letIsText(item)) {
+            this.stringMisused(e, `\`${name}\``, env);
+            return null;
+          }
           return this.checkLet(item, env);
       }
     }
@@ -742,6 +803,7 @@ class Checker {
   }
 
   private checkBinary(e: BinaryExpr, env: Env): Checked {
+    if ((e.op === "==" || e.op === "!=") && (this.isText(e.left, env) || this.isText(e.right, env))) return this.checkTextEquality(e, env);
     const left = this.checkExpr(e.left, env);
     const right = this.checkExpr(e.right, env);
     if (!left || !right) return null;
@@ -907,6 +969,7 @@ class Checker {
       this.report(env, error("R0103", `cannot find function \`${name}\``, e.callee.span, "not a built-in or a function of this file", { help: hint(didYouMean(name, known)) }));
       return null;
     }
+    if (ns === TEXT_NAMESPACE) return this.checkTextCall(e, env);
     if (ns === "group" || ns === "batch") {
       const full = `${ns}.${name}`;
       const structured = STRUCTURED_BUILTINS.get(full);
@@ -919,7 +982,7 @@ class Checker {
     }
     const target = env.scope.imports.get(ns);
     if (!target) {
-      const aliases = [...env.scope.imports.keys(), "group", "batch"];
+      const aliases = [...env.scope.imports.keys(), "group", "batch", TEXT_NAMESPACE];
       this.report(env, error("R0101", `cannot find \`${ns}\``, e.callee.namespace!.span, "not an import", { help: hint(didYouMean(ns, aliases)) ?? (ns === STD_ALIAS ? undefined : `import a file with \`import "file.reward" as ${ns}\``) }));
       return null;
     }
@@ -1161,6 +1224,194 @@ class Checker {
     return this.checkExpr(fn.body, { scope: fnScope, locals, frames: [...env.frames, { fn, callSpan: e.span, callFile: env.scope.file }] });
   }
 
+  // ---------------------------------------------------------------- text
+
+  /**
+   * Whether `e` is string-valued: a string literal, a `string` input, a `let` holding a string, or
+   * `text.boxed/trim/lower(...)`. Decided from the syntax, so a string is never checked as a number.
+   */
+  private isText(e: Expr, env: Env, visiting = new Set<LetItem>()): boolean {
+    switch (e.kind) {
+      case "String":
+        return true;
+      case "Call":
+        return e.callee.namespace?.name === TEXT_NAMESPACE && TEXT_FUNCTIONS.get(e.callee.name.name)?.result === "string";
+      case "Name": {
+        const name = e.name.name;
+        if (e.namespace || e.primed || env.locals?.has(name) || env.scope !== this.scope) return false;
+        const item = this.scope.values.get(name);
+        if (item?.kind === "Input") return this.textInputs.has(name);
+        if (item?.kind !== "Let" || visiting.has(item)) return false;
+        visiting.add(item);
+        return this.isText(item.value, this.top, visiting);
+      }
+      default:
+        return false;
+    }
+  }
+
+  private letIsText(item: LetItem): boolean {
+    return this.isText(item.value, this.top, new Set([item]));
+  }
+
+  /** The string value of a `let`, checked once and inlined into every feature that reads it. */
+  private textLet(item: LetItem): TextExpr | null {
+    const cached = this.textLets.get(item);
+    if (cached === "pending") {
+      this.diagnostics.push(error("R0106", `\`${item.name.name}\` is defined in terms of itself`, item.name.span, "this definition depends on its own value"));
+      this.textLets.set(item, null);
+      return null;
+    }
+    if (cached !== undefined) return cached;
+    this.textLets.set(item, "pending");
+    const value = this.textArg(item.value, `\`${item.name.name}\``, this.top);
+    if (this.textLets.get(item) === "pending") this.textLets.set(item, value);
+    return this.textLets.get(item) as TextExpr | null;
+  }
+
+  /** A string where only numbers and bools go (arithmetic, `if`, outputs, function arguments, ...). */
+  private stringMisused(e: Expr, what: string, env: Env): void {
+    const inLaw = env.lift !== undefined && !env.locals;
+    const help = inLaw
+      ? "a law reads values of the spec: define a `let` from the string, e.g. `let solved = text.boxed(completion) == answer`, and use its name here"
+      : e.kind === "Name"
+        ? `use a number computed from it, e.g. \`text.chars(${e.name.name})\`, or compare it with \`==\``
+        : "pass it to a `text.*` function, or compare it with another string with `==` or `!=`";
+    this.report(env, error("R0214", `${what} is a string, and strings are only read on the host, by \`text.*\` functions and \`==\`/\`!=\``, e.span, "a string here", { help }));
+  }
+
+  /** Strings are read before the kernels run, so a law (which runs on scored values) cannot read them itself. */
+  private noTextInLaw(e: Expr, what: string, env: Env): boolean {
+    if (!env.lift || env.locals) return true;
+    this.report(env, error("R0214", `${what} cannot be computed inside a pair or transform law`, e.span, "computed from strings", { help: "define it with a `let` in the spec and use the `let`'s name here" }));
+    return false;
+  }
+
+  private checkTextCall(e: CallExpr, env: Env): Checked {
+    const name = e.callee.name.name;
+    const def = TEXT_FUNCTIONS.get(name);
+    if (!def) {
+      const known = [...TEXT_FUNCTIONS.keys()];
+      const suggestion = didYouMean(name, known);
+      this.report(env, error("R0103", `\`text\` has no function \`${name}\``, e.callee.name.span, "unknown", { help: suggestion ? `did you mean \`text.${suggestion}\`?` : `available: ${known.map((k) => `text.${k}`).join(", ")}` }));
+      return null;
+    }
+    if (def.result === "string") {
+      this.stringMisused(e, `\`text.${name}(...)\``, env);
+      return null;
+    }
+    if (!this.noTextInLaw(e, `\`text.${name}\``, env)) return null;
+    const feature = this.textFeature(e, name, def, env);
+    return feature ? this.derived(feature, e.span) : null;
+  }
+
+  private textFeature(e: CallExpr, name: string, def: TextFunction, env: Env): TextFeature | null {
+    const fn = `text.${name}`;
+    if (!this.noNamed(e, def.flags ? ["flags"] : [], env) || !this.arity(e, def.params.length, def.params.length, env)) return null;
+    const arg = this.textArg(e.args[0]!, `\`${fn}\``, env);
+    if (name === "count") {
+      const needle = this.literalArg(e.args[1]!, `the substring of \`${fn}\``, env);
+      const value = needle ? this.decodeLiteral(needle, env) : null;
+      return arg && value !== null ? { fn: "count", arg, needle: value } : null;
+    }
+    if (name !== "matches" && name !== "count_matches") return arg ? { fn: name as "chars", arg } : null;
+    const patternLit = this.literalArg(e.args[1]!, `the pattern of \`${fn}\``, env);
+    const flagsArg = e.named.find((n) => n.name.name === "flags");
+    const flagsLit = flagsArg ? this.literalArg(flagsArg.value, `the flags of \`${fn}\``, env) : null;
+    if (!arg || !patternLit || (flagsArg && !flagsLit)) return null;
+    const flags = flagsLit ? this.decodeLiteral(flagsLit, env) : "";
+    if (flags === null) return null;
+    const badFlags = flagsError(flags);
+    if (badFlags) {
+      this.report(env, error("R0215", `invalid regex flags "${flagsLit!.raw}"`, flagsLit!.span, badFlags));
+      return null;
+    }
+    const pattern = patternSource(patternLit.raw);
+    const invalid = regexError(pattern, flags);
+    if (invalid) {
+      this.report(env, error("R0215", "invalid regular expression", patternLit.span, invalid, { notes: ["patterns are ECMAScript regular expressions, compiled with the `u` flag"] }));
+      return null;
+    }
+    return { fn: name as "matches", arg, pattern, flags };
+  }
+
+  /** A pattern, needle or flags argument: the grammar accepts any expression, the function a literal only. */
+  private literalArg(e: Expr, what: string, env: Env): StringLit | null {
+    if (e.kind === "String") return e;
+    this.report(env, error("R0215", `${what} must be a string literal`, e.span, "not a literal", { help: 'write it in quotes where it is used, e.g. `text.count(completion, "<think>")`' }));
+    return null;
+  }
+
+  private decodeLiteral(e: StringLit, env: Env): string | null {
+    const decoded = decodeString(e.raw);
+    if ("value" in decoded) return decoded.value;
+    // The literal's text starts one character after its opening quote.
+    const start = e.span.start + 1 + decoded.offset;
+    this.report(env, error("R0215", `unknown escape \`${decoded.badEscape}\` in a string`, { file: e.span.file, start, end: start + decoded.badEscape.length }, "not an escape", { help: "strings know `\\n`, `\\t`, `\\\\` and `\\\"`; regex escapes such as `\\d` belong in a pattern (`text.matches`, `text.count_matches`)" }));
+    return null;
+  }
+
+  /** A string-valued argument as the host will evaluate it; anything else is reported. */
+  private textArg(e: Expr, what: string, env: Env): TextExpr | null {
+    if (e.kind === "String") {
+      const value = this.decodeLiteral(e, env);
+      return value === null ? null : { kind: "literal", value };
+    }
+    if (e.kind === "Name" && this.isText(e, env)) {
+      const item = this.scope.values.get(e.name.name)!;
+      if (item.kind === "Let") return this.textLet(item);
+      this.usedInputs.add(e.name.name);
+      return { kind: "input", name: e.name.name };
+    }
+    if (e.kind === "Call" && this.isText(e, env)) {
+      const fn = e.callee.name.name as "boxed" | "trim" | "lower";
+      if (!this.noNamed(e, [], env) || !this.arity(e, 1, 1, env)) return null;
+      const arg = this.textArg(e.args[0]!, `\`text.${fn}\``, env);
+      return arg ? { kind: "call", fn, arg } : null;
+    }
+    const value = this.checkExpr(e, env);
+    if (!value) return null;
+    this.report(env, error("R0202", `${what} needs a string, found ${typeName(value.type)}`, e.span, `this is ${typeName(value.type)}`, { help: "strings are `string` inputs, string literals, `let`s holding them and `text.boxed`, `text.trim`, `text.lower` of a string" }));
+    return null;
+  }
+
+  private checkTextEquality(e: BinaryExpr, env: Env): Checked {
+    if (!this.noTextInLaw(e, "a comparison of strings", env)) return null;
+    const leftText = this.isText(e.left, env);
+    const rightText = this.isText(e.right, env);
+    if (!leftText || !rightText) {
+      const [textSide, otherSide] = leftText ? [e.left, e.right] : [e.right, e.left];
+      const ok = this.textArg(textSide, `\`${e.op}\``, env);
+      const other = this.checkExpr(otherSide, env);
+      if (!ok || !other) return null;
+      this.report(env, {
+        ...error("R0214", `\`${e.op}\` compares a string with ${typeName(other.type)}`, otherSide.span, `this is ${typeName(other.type)}`),
+        labels: [
+          { span: otherSide.span, message: `this is ${typeName(other.type)}`, primary: true },
+          { span: textSide.span, message: "this is a string", primary: false },
+        ],
+        help: "compare two strings, or read a number from the string first, e.g. `text.number(...)`",
+      });
+      return null;
+    }
+    const left = this.textArg(e.left, `\`${e.op}\``, env);
+    const right = this.textArg(e.right, `\`${e.op}\``, env);
+    if (!left || !right) return null;
+    const equal = this.derived({ fn: "equals", left, right }, e.span);
+    return e.op === "==" ? equal : this.b.add({ op: "unary", fn: "not" }, "bool", ROLLOUT, [equal.id], e.span);
+  }
+
+  /** The derived input carrying a feature to the kernels: one per distinct feature. */
+  private derived(feature: TextFeature, span: Span): Value {
+    const key = featureKey(feature);
+    let decl = this.features.get(key);
+    if (!decl) {
+      decl = derivedInput(feature, this.features.size);
+      this.features.set(key, decl);
+    }
+    return this.b.add({ op: "input", name: decl.name }, decl.type, ROLLOUT, [], span);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Reports a diagnostic; inside an inlined function the call sites are added, innermost first. */
@@ -1311,8 +1562,9 @@ const BINARY_FNS: Record<BinaryExpr["op"], BinaryFn> = {
   "**": "pow",
 };
 
+/** The scalar of a declared type; `string` (reported wherever it is not allowed) reads as a float to keep checking. */
 export function scalarOf(t: TypeExpr): Scalar {
-  return t.scalar === "float" ? "f32" : t.scalar === "int" ? "i32" : "bool";
+  return t.scalar === "float" || t.scalar === "string" ? "f32" : t.scalar === "int" ? "i32" : "bool";
 }
 
 /** A declared type as written: `float`, `float[tokens]`, `int[3]`. */

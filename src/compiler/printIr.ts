@@ -1,6 +1,7 @@
 /** Text form of the IR for `rewardc build --dump=ir` and snapshot tests. */
 import { shortestF32 } from "../util/numbers.js";
 import type { IrModule, Node, Scalar } from "./ir.js";
+import { printFeature } from "./text.js";
 
 const num = (x: number, type: Scalar): string => (Object.is(x, -0) ? "-0" : String(type === "f32" ? shortestF32(x) : x));
 
@@ -8,7 +9,10 @@ export function printIr(module: IrModule): string {
   const lines: string[] = [`module ${module.name}`];
   if (module.groupKey) lines.push(`group by ${module.groupKey}`);
   for (const a of module.axes) lines.push(`axis ${a.name} ${a.kind}${a.width !== undefined ? ` ${a.width}` : ""}`);
-  for (const i of module.inputs) lines.push(`input ${i.name}: ${i.type}${i.axis ? `[${i.axis}]` : ""}${i.range ? ` in ${i.range[0]}..${i.range[1]}` : ""}`);
+  for (const t of module.texts ?? []) lines.push(`input ${t.name}: string`);
+  for (const i of module.inputs) {
+    lines.push(`input ${i.name}: ${i.type}${i.axis ? `[${i.axis}]` : ""}${i.range ? ` in ${i.range[0]}..${i.range[1]}` : ""}${i.feature ? ` = ${printFeature(i.feature)}` : ""}`);
+  }
   for (const p of module.params) lines.push(`param ${p.name}: ${p.type} = ${num(p.default, p.type)}${p.range ? ` in ${p.range[0]}..${p.range[1]}` : ""}`);
   for (const s of module.states) lines.push(`state ${s.name}: ${s.type} = ${num(s.initial, s.type)}${s.update !== null ? ` update %${s.update}` : ""}`);
   for (const node of module.nodes) lines.push(`%${node.id} = ${describeNode(node)} : ${node.type} @${node.level.kind === "element" ? `element(${node.level.axis})` : node.level.kind}`);

@@ -11,6 +11,7 @@ import type { FnItem, GroupByItem, Ident, InputItem, Item, LetItem, MetricItem, 
 import { parse } from "../parser/parse.js";
 import { displayPath } from "../diagnostics/render.js";
 import { stdlibPath } from "../paths.js";
+import { TEXT_NAMESPACE } from "./text.js";
 import { CONSTANTS, ELEMENTWISE_BY_NAME, STRUCTURED_BUILTINS, CASTS } from "./builtins.js";
 
 export type ValueItem = InputItem | ParamItem | LetItem | StateItem;
@@ -99,6 +100,10 @@ class Resolver {
           const alias = item.alias.name;
           if (alias === STD_ALIAS) {
             this.diagnostics.push(error("R0107", "`std` is the standard library's name", item.alias.span, "choose another alias"));
+            break;
+          }
+          if (alias === TEXT_NAMESPACE) {
+            this.diagnostics.push(error("R0107", "`text` is the namespace of the text functions (`text.matches`, ...)", item.alias.span, "choose another alias"));
             break;
           }
           const earlier = importSpans.get(alias);

@@ -7,6 +7,7 @@
  */
 import { OUTPUT_NAMES } from "../parser/ast.js";
 import { ELEMENTWISE_BY_NAME, STRUCTURED_BUILTINS, reductionType } from "./builtins.js";
+import { FEATURE_TYPES, regexError } from "./text.js";
 import { INT32_MAX, INT32_MIN, LEVEL_RANK, isUniform, levelName, sameLevel, type BinaryFn, type IrModule, type Level, type Node, type Op, type Scalar, type UnaryFn } from "./ir.js";
 
 export function validateIr(module: IrModule): string[] {
@@ -14,6 +15,7 @@ export function validateIr(module: IrModule): string[] {
   if (!hasModuleFields(module, problems)) return problems;
   const axes = checkAxes(module, problems);
   checkDeclarations(module, axes, problems);
+  checkTexts(module, problems);
   if (!nodesAreWellFormed(module, axes, problems)) return dedupe(problems);
   for (const node of module.nodes) {
     const fail = (message: string): void => {
@@ -86,6 +88,61 @@ function checkDeclarations(module: IrModule, axes: ReadonlySet<string>, problems
         if (decl.update !== null && !isNodeId(decl.update, module)) problems.push(`${what}: update ${describe(decl.update)} is not a node`);
       }
     });
+  }
+}
+
+/** `texts` and the features of derived inputs: what the host evaluates before any kernel runs. */
+function checkTexts(module: IrModule, problems: string[]): void {
+  const texts = new Set<string>();
+  const declared: unknown = module.texts;
+  if (declared !== undefined && !Array.isArray(declared)) problems.push("`texts` must be an array");
+  for (const [i, text] of (Array.isArray(declared) ? declared : []).entries()) {
+    if (!isRecord(text) || typeof text.name !== "string") {
+      problems.push(`text input ${i}: needs a name`);
+      continue;
+    }
+    if (texts.has(text.name)) problems.push(`text input \`${text.name}\` is declared twice`);
+    if (module.inputs.some((input: unknown) => isRecord(input) && input.name === text.name)) problems.push(`\`${text.name}\` is declared both as a text input and as an input`);
+    texts.add(text.name);
+  }
+  for (const input of module.inputs as unknown[]) {
+    if (!isRecord(input) || input.feature === undefined) continue;
+    const what = `derived input ${describe(input.name)}`;
+    const feature = input.feature;
+    if (!isRecord(feature) || typeof feature.fn !== "string" || !Object.hasOwn(FEATURE_TYPES, feature.fn)) {
+      problems.push(`${what}: unknown feature ${describe(isRecord(feature) ? feature.fn : feature)}`);
+      continue;
+    }
+    const fn = feature.fn as keyof typeof FEATURE_TYPES;
+    if (input.type !== FEATURE_TYPES[fn]) problems.push(`${what}: \`${fn}\` is ${article(FEATURE_TYPES[fn])}, not ${describe(input.type)}`);
+    if (input.axis !== null || input.range !== null) problems.push(`${what}: a derived input is one value per rollout, with no axis and no range`);
+    const strings = fn === "equals" ? [feature.left, feature.right] : [feature.arg];
+    for (const e of strings) checkTextExpr(e, texts, (message) => problems.push(`${what}: ${message}`));
+    if (fn === "matches" || fn === "count_matches") {
+      if (typeof feature.pattern !== "string" || typeof feature.flags !== "string") problems.push(`${what}: needs a string \`pattern\` and \`flags\``);
+      else {
+        const invalid = regexError(feature.pattern, feature.flags);
+        if (invalid) problems.push(`${what}: ${invalid}`);
+      }
+    }
+    if (fn === "count" && typeof feature.needle !== "string") problems.push(`${what}: needs a string \`needle\``);
+  }
+}
+
+function checkTextExpr(e: unknown, texts: ReadonlySet<string>, fail: (message: string) => void): void {
+  if (!isRecord(e)) return fail(`${describe(e)} is not a string expression`);
+  switch (e.kind) {
+    case "input":
+      if (typeof e.name !== "string" || !texts.has(e.name)) fail(`reads ${describe(e.name)}, which is not a text input`);
+      return;
+    case "literal":
+      if (typeof e.value !== "string") fail(`literal ${describe(e.value)} is not a string`);
+      return;
+    case "call":
+      if (e.fn !== "boxed" && e.fn !== "trim" && e.fn !== "lower") return fail(`unknown string function ${describe(e.fn)}`);
+      return checkTextExpr(e.arg, texts, fail);
+    default:
+      return fail(`unknown string expression ${describe(e.kind)}`);
   }
 }
 

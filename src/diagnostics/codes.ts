@@ -31,6 +31,8 @@ export const DIAGNOSTIC_CODES = {
   R0211: "state update error",
   R0212: "value must be a constant",
   R0213: "invalid property",
+  R0214: "string used outside `text.*` functions and `==`/`!=`",
+  R0215: "invalid string argument (pattern, flags, needle or escape)",
   // warnings
   W0301: "unused input",
   W0302: "unreachable match arm",

@@ -10,7 +10,8 @@ export interface Ident {
   span: Span;
 }
 
-export type ScalarTypeName = "bool" | "int" | "float";
+/** `string` is accepted by the grammar everywhere a type is; the checker allows it only for scalar inputs. */
+export type ScalarTypeName = "bool" | "int" | "float" | "string";
 
 /** `float`, `float[tokens]` (ragged along the named axis) or `float[3]` (fixed width). */
 export interface TypeExpr {
@@ -181,13 +182,23 @@ export type PropertySetting =
   | { kind: "InputRange"; input: Ident; bounds: Bounds; span: Span }
   | { kind: "Fixed"; input: Ident; value: Expr; span: Span };
 
-export type Expr = NumberLit | BoolLit | NameExpr | CallExpr | UnaryExpr | BinaryExpr | IfExpr | MatchExpr | IndexExpr;
+export type Expr = NumberLit | StringLit | BoolLit | NameExpr | CallExpr | UnaryExpr | BinaryExpr | IfExpr | MatchExpr | IndexExpr;
 
 export interface NumberLit {
   kind: "Number";
   value: number;
   /** True for `3`, false for `3.0` or `3e2`: the literal's type is int or float accordingly. */
   isInt: boolean;
+  raw: string;
+  span: Span;
+}
+
+/**
+ * `"..."`: `raw` is the source text between the quotes, escapes and all. The checker reads it, because the
+ * reading depends on the use: a regex pattern passes escapes to the engine, any other string decodes them.
+ */
+export interface StringLit {
+  kind: "String";
   raw: string;
   span: Span;
 }

@@ -24,6 +24,7 @@ export function expressionDepth(root: Expr): number {
 function children(e: Expr): Expr[] {
   switch (e.kind) {
     case "Number":
+    case "String":
     case "Bool":
     case "Name":
       return [];

@@ -126,6 +126,7 @@ function precedence(e: Expr): number {
       return isNegative(e.value) ? NEG_PRECEDENCE : ATOM_PRECEDENCE;
     case "Index":
       return POSTFIX_PRECEDENCE;
+    case "String":
     case "Bool":
     case "Name":
     case "Call":
@@ -143,6 +144,8 @@ function printBare(e: Expr, indent: string): string {
   switch (e.kind) {
     case "Number":
       return printNumber(e);
+    case "String":
+      return `"${e.raw}"`;
     case "Bool":
       return String(e.value);
     case "Name":

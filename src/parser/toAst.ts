@@ -467,6 +467,10 @@ class AstBuilder extends BaseVisitor {
 
   primary(ctx: Ctx): Expr {
     if (ctx["NumberLiteral"]) return this.numberLiteral(this.token(ctx, "NumberLiteral"));
+    if (ctx["StringLiteral"]) {
+      const literal = this.token(ctx, "StringLiteral");
+      return { kind: "String", raw: literal.image.slice(1, -1), span: this.tokenSpan(literal) };
+    }
     if (ctx["True"]) return { kind: "Bool", value: true, span: this.tokenSpan(this.token(ctx, "True")) };
     if (ctx["False"]) return { kind: "Bool", value: false, span: this.tokenSpan(this.token(ctx, "False")) };
     return this.onlyChild<Expr>(ctx);

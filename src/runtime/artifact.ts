@@ -13,8 +13,11 @@ import { validateIr } from "../compiler/validate.js";
 import { RuntimeInputError } from "./errors.js";
 
 export const ARTIFACT_FORMAT = "rewardc-module";
-/** Bumped whenever the IR's JSON form changes incompatibly: an artifact is read only by the version that wrote it. */
-export const ARTIFACT_VERSION = 1;
+/**
+ * Bumped whenever the IR's JSON form changes incompatibly: an artifact is read only by the version that wrote it.
+ * 2: `string` inputs (`module.texts`) and derived inputs with a `feature`.
+ */
+export const ARTIFACT_VERSION = 2;
 
 export interface Artifact {
   format: typeof ARTIFACT_FORMAT;
@@ -58,7 +61,8 @@ const SPELLED_NUMBERS: ReadonlyMap<unknown, number> = new Map([NaN, Infinity, -I
 
 /**
  * Turns the spelled numbers of `serializeArtifact` back into numbers, in the fields that hold numbers (never in
- * names, which may be spelled `Infinity` too). Leaves anything malformed for validateIr to report.
+ * names, which may be spelled `Infinity` too, nor in text features, whose patterns and literals are strings
+ * such as "NaN"). Leaves anything malformed for validateIr to report.
  */
 function decodeNumbers(module: unknown): void {
   if (!isRecord(module)) return;

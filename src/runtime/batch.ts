@@ -11,11 +11,15 @@
  *  - f32 in Float32Array, i32 in Int32Array, bool in Uint8Array holding 0/1.
  *  - without `group by` (module.groupKey === null) the whole batch is one group, keyed "" (no group when
  *    the batch is empty).
+ *  - `string` inputs (module.texts) are given as one string per rollout and kept in `texts`; the derived inputs
+ *    computed from them (`InputDecl.feature`, see text.ts) are ordinary scalar columns, filled by the batch
+ *    constructors and never given by callers. Backends read only `columns`.
  */
 import { allocColumn, type Column } from "../compiler/columnOps.js";
 import type { Axis, IrModule, Scalar } from "../compiler/ir.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { RuntimeInputError, MAX_REPORTED_ERRORS, describeValue } from "./errors.js";
+import { computeTextFeatures } from "./text.js";
 import { checkJsonValue, checkRange } from "./values.js";
 
 export type GroupKey = string | number;
@@ -32,6 +36,12 @@ export interface Batch {
   columns: Map<string, Column>;
   /** Axis name -> offsets of length size + 1. */
   axes: Map<string, Int32Array>;
+  /**
+   * `string` input name -> one string per rollout; absent when the module has none. The derived columns were
+   * computed from these; they are kept (by reference, not copied) so a batch can be reordered or rebuilt with
+   * its features recomputed, and shown to people. Backends never read them.
+   */
+  texts?: ReadonlyMap<string, readonly string[]>;
 }
 
 
@@ -87,8 +97,13 @@ function ungrouped(size: number): { groupIds: Int32Array; groupKeys: GroupKey[] 
 export interface ColumnInput {
   /** One group key per rollout (string or finite number); required with `group by`, ignored without. */
   groupKeys?: ArrayLike<GroupKey>;
-  /** Input name -> values. Arrays of the right typed-array class are used as they are, never copied. */
+  /**
+   * Input name -> values. Arrays of the right typed-array class are used as they are, never copied. Derived inputs
+   * (computed from `texts`) are not given here.
+   */
   columns: Record<string, ArrayLike<number | boolean>> | ReadonlyMap<string, ArrayLike<number | boolean>>;
+  /** `string` input name -> one string per rollout, for each of `module.texts`. Kept by reference, not copied. */
+  texts?: Record<string, readonly string[]> | ReadonlyMap<string, readonly string[]>;
   /** Ragged axis name -> offsets (length size + 1). Fixed axes need none. */
   offsets?: Record<string, ArrayLike<number>> | ReadonlyMap<string, ArrayLike<number>>;
   /** Number of rollouts; inferred from the group keys or columns when absent. */
@@ -123,8 +138,17 @@ export function batchFromColumns(module: IrModule, input: ColumnInput): Batch {
   if (size === undefined) {
     for (const decl of module.inputs) {
       const col = lookup(input.columns, decl.name);
-      if (decl.axis === null && col !== undefined) {
+      if (decl.axis === null && decl.feature === undefined && col !== undefined) {
         size = col.length;
+        break;
+      }
+    }
+  }
+  if (size === undefined) {
+    for (const decl of module.texts ?? []) {
+      const strings = lookup(input.texts, decl.name);
+      if (Array.isArray(strings)) {
+        size = strings.length;
         break;
       }
     }
@@ -151,7 +175,7 @@ export function batchFromColumns(module: IrModule, input: ColumnInput): Batch {
     }
   }
   if (size === undefined) {
-    if (module.inputs.length === 0 && module.groupKey === null) size = 0;
+    if (module.inputs.length === 0 && (module.texts ?? []).length === 0 && module.groupKey === null) size = 0;
     else throw new RuntimeInputError("invalid batch: cannot tell the number of rollouts; give `size`");
   }
   if (!Number.isInteger(size) || size < 0) throw new RuntimeInputError(`invalid batch: size must be a non-negative integer, found ${describeValue(size)}`);
@@ -205,10 +229,41 @@ export function batchFromColumns(module: IrModule, input: ColumnInput): Batch {
     axes.set(axis.name, given instanceof Int32Array ? given : Int32Array.from(given));
   }
 
+  // Strings.
+  const texts = new Map<string, readonly string[]>();
+  for (const decl of module.texts ?? []) {
+    const given = lookup(input.texts, decl.name) as unknown;
+    if (given === undefined) {
+      problem(`strings \`${decl.name}\` are missing (give them in \`texts\`)`);
+      continue;
+    }
+    if (!Array.isArray(given)) {
+      problem(`strings \`${decl.name}\`: expected an array of strings, found ${describeValue(given)}`);
+      continue;
+    }
+    if (given.length !== size) {
+      problem(`strings \`${decl.name}\` have ${given.length} values, expected ${size} (one per rollout)`);
+      continue;
+    }
+    let bad = false;
+    for (let i = 0; i < size; i++) {
+      const v = given[i] as unknown;
+      if (typeof v !== "string") {
+        problem(`strings \`${decl.name}\`[${i}]: expected string, found ${describeValue(v)}`);
+        bad = true;
+      }
+    }
+    if (!bad) texts.set(decl.name, given as readonly string[]);
+  }
+
   // Columns.
   const columns = new Map<string, Column>();
   for (const decl of module.inputs) {
     const given = lookup(input.columns, decl.name);
+    if (decl.feature !== undefined) {
+      if (given !== undefined) problem(`column \`${decl.name}\` is computed from the string inputs; give the strings in \`texts\`, not this column`);
+      continue;
+    }
     if (given === undefined) {
       problem(`column \`${decl.name}\` is missing`);
       continue;
@@ -229,7 +284,14 @@ export function batchFromColumns(module: IrModule, input: ColumnInput): Batch {
   }
 
   if (problems.length > 0) fail();
-  return { size, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes };
+  return withTexts(module, { size, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes }, texts);
+}
+
+/** `batch` with its `string` inputs set and the derived columns computed from them (no-op without string inputs). */
+function withTexts(module: IrModule, batch: Batch, texts: Map<string, readonly string[]>): Batch {
+  if ((module.texts ?? []).length === 0 && !module.inputs.some((d) => d.feature !== undefined)) return batch;
+  for (const [name, column] of computeTextFeatures(module, texts, batch.size)) batch.columns.set(name, column);
+  return { ...batch, texts };
 }
 
 /** Checks and, when the class differs, converts a column. Returns null when some value was bad. */
@@ -298,7 +360,8 @@ class Growable {
 
 /**
  * Appends rollouts one at a time. Values are taken as given (the caller has checked types and ranges);
- * only the axis bookkeeping is checked, since a wrong length would corrupt every later rollout.
+ * only the axis bookkeeping is checked, since a wrong length would corrupt every later rollout. The derived
+ * inputs are computed from the strings once, for the whole batch, in `finish`.
  */
 export class BatchBuilder {
   private size = 0;
@@ -307,9 +370,11 @@ export class BatchBuilder {
   private readonly offsets = new Map<string, Growable>();
   private readonly widths = new Map<string, number>();
   private readonly lengths = new Map<string, number>();
+  private readonly strings: string[][];
 
   constructor(private readonly module: IrModule, capacity = 1024) {
-    this.columns = module.inputs.map((d) => new Growable(d.type, capacity));
+    this.columns = module.inputs.map((d) => new Growable(d.type, d.feature === undefined ? capacity : 0));
+    this.strings = (module.texts ?? []).map(() => []);
     for (const axis of module.axes) {
       const w = fixedWidth(axis);
       if (w >= 0) this.widths.set(axis.name, w);
@@ -323,16 +388,18 @@ export class BatchBuilder {
 
   /**
    * Adds one rollout. `values[k]` belongs to `module.inputs[k]`: a number for a scalar input (bools as
-   * 0/1), an array of numbers for an array input. `groupKey` is ignored without `group by`.
+   * 0/1), an array of numbers for an array input; the entries of derived inputs are ignored (they are computed).
+   * `texts[t]` is the rollout's string for `module.texts[t]`. `groupKey` is ignored without `group by`.
    */
-  add(groupKey: GroupKey | null, values: ReadonlyArray<number | ArrayLike<number>>): void {
+  add(groupKey: GroupKey | null, values: ReadonlyArray<number | ArrayLike<number>>, texts: readonly string[] = []): void {
     const inputs = this.module.inputs;
     if (values.length !== inputs.length) throw new InternalError(`BatchBuilder.add got ${values.length} values for ${inputs.length} inputs`);
+    if (texts.length !== this.strings.length) throw new InternalError(`BatchBuilder.add got ${texts.length} strings for ${this.strings.length} string inputs`);
     this.lengths.clear();
     for (let k = 0; k < inputs.length; k++) {
       const axis = inputs[k]!.axis;
       const v = values[k]!;
-      if (axis === null) continue;
+      if (axis === null || inputs[k]!.feature !== undefined) continue;
       if (typeof v === "number") throw new RuntimeInputError(`input \`${inputs[k]!.name}\` is an array; got a single number`);
       const width = this.widths.get(axis);
       const seen = width ?? this.lengths.get(axis);
@@ -342,11 +409,13 @@ export class BatchBuilder {
       this.lengths.set(axis, v.length);
     }
     for (let k = 0; k < inputs.length; k++) {
+      if (inputs[k]!.feature !== undefined) continue;
       const v = values[k]!;
       const col = this.columns[k]!;
       if (typeof v === "number") col.push(v);
       else for (let j = 0; j < v.length; j++) col.push(v[j]!);
     }
+    for (let t = 0; t < texts.length; t++) this.strings[t]!.push(texts[t]!);
     for (const [axis, o] of this.offsets) o.push(o.data[o.length - 1]! + (this.lengths.get(axis) ?? 0));
     if (this.module.groupKey !== null) {
       if (groupKey === null) throw new RuntimeInputError(`rollout ${this.size} has no group key`);
@@ -363,13 +432,16 @@ export class BatchBuilder {
     const size = this.size;
     const groups = this.module.groupKey !== null ? numberGroups(this.keys, size) : ungrouped(size);
     const columns = new Map<string, Column>();
-    this.module.inputs.forEach((d, k) => columns.set(d.name, this.columns[k]!.finish()));
+    this.module.inputs.forEach((d, k) => {
+      if (d.feature === undefined) columns.set(d.name, this.columns[k]!.finish());
+    });
     const axes = new Map<string, Int32Array>();
     for (const axis of this.module.axes) {
       const w = this.widths.get(axis.name);
       axes.set(axis.name, w !== undefined ? fixedOffsets(size, w) : (this.offsets.get(axis.name)!.finish() as Int32Array));
     }
-    return { size, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes };
+    const texts = new Map((this.module.texts ?? []).map((d, t) => [d.name, this.strings[t]!.slice()] as const));
+    return withTexts(this.module, { size, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes }, texts);
   }
 }
 
@@ -417,7 +489,13 @@ export function takeRollouts(module: IrModule, batch: Batch, indices: ArrayLike<
       columns.set(decl.name, out);
     }
   }
-  return { size: n, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes };
+  const taken: Batch = { size: n, groupIds: groups.groupIds, groupCount: groups.groupKeys.length, groupKeys: groups.groupKeys, columns, axes };
+  if (batch.texts !== undefined) {
+    const texts = new Map<string, readonly string[]>();
+    for (const [name, strings] of batch.texts) texts.set(name, Array.from(indices, (i) => strings[i]!));
+    taken.texts = texts;
+  }
+  return taken;
 }
 
 export { allocColumn, type Column };

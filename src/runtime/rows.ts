@@ -10,6 +10,7 @@
  *   field `x`: expected int, found 1.5              (int: integral JSON number)
  *   field `x`: expected int, found 3000000000 (out of int32 range)
  *   field `x`: expected bool, found 1               (bool: JSON true/false only)
+ *   field `completion`: expected string, found 3    (string: JSON strings only; derived inputs are computed)
  *   field `x`: value 2 is outside the declared range 0..1
  *   field `steps`: expected array of float, found 3
  *   field `steps`[3]: expected float, found "x"     (also: `[3]: value ... is outside the declared range`)
@@ -39,7 +40,9 @@ export function batchFromRows(module: IrModule, rows: readonly unknown[], lineNu
     const axis = findAxis(module, d.axis);
     return axis.kind === "fixed" ? (axis.width ?? 0) : -1;
   });
-  const values: (number | number[])[] = new Array(inputs.length);
+  const values: (number | number[])[] = new Array(inputs.length).fill(0);
+  const textDecls = module.texts ?? [];
+  const texts: string[] = new Array(textDecls.length);
   // Per-row: the first array seen on each ragged axis, to compare lengths against.
   const axisFirst = new Map<string, { field: string; length: number }>();
 
@@ -63,9 +66,20 @@ export function batchFromRows(module: IrModule, rows: readonly unknown[], lineNu
       }
     }
 
+    for (let t = 0; t < textDecls.length; t++) {
+      const name = textDecls[t]!.name;
+      if (!hasOwn(obj, name)) sink.add(line, name, `missing field \`${name}\``);
+      else {
+        const v = obj[name];
+        if (typeof v === "string") texts[t] = v;
+        else sink.add(line, name, `field \`${name}\`: expected string, found ${describeValue(v)}`);
+      }
+    }
+
     axisFirst.clear();
     for (let k = 0; k < inputs.length; k++) {
       const decl = inputs[k]!;
+      if (decl.feature !== undefined) continue;
       const name = decl.name;
       if (!hasOwn(obj, name)) {
         sink.add(line, name, `missing field \`${name}\``);
@@ -108,7 +122,7 @@ export function batchFromRows(module: IrModule, rows: readonly unknown[], lineNu
     }
 
     // Once any row is bad there is no batch to build; keep checking to report every error.
-    if (sink.count === 0) builder.add(key, values);
+    if (sink.count === 0) builder.add(key, values, texts);
   }
 
   if (sink.count > 0) return { errors: sink.finish() };

@@ -5,10 +5,14 @@
  * are not adjacent; every structure shrinks towards fewer groups, fewer members, shorter arrays and adjacent
  * groups, so a failing batch shrinks to a small, readable one.
  *
- * A generated row is what `rewardc run` reads: the group key (when the spec has one) and every input.
+ * A generated row is what `rewardc run` reads: the group key (when the spec has one), every input the caller gives
+ * (not the derived ones: the host computes those) and every `string` input (see arbitraryText.ts).
+ * In a pair batch, a string the pair differs in is either drawn anew or a's with its digits shifted (as long as
+ * a's, with other numbers, as a wrong answer reasoned alike would be), whichever differs from a's first.
  */
 import fc from "fast-check";
 import type { InputDecl, IrModule, PropertySettings } from "../compiler/ir.js";
+import { arbitraryText, arbitraryTexts, shiftDigits } from "./arbitraryText.js";
 
 export type Row = Record<string, unknown>;
 
@@ -88,7 +92,8 @@ function lengthRange(axis: string, settings: BatchSettings): [number, number] {
  */
 export function arbitraryRollout(module: IrModule, settings: BatchSettings = {}): fc.Arbitrary<Row> {
   const ragged = module.axes.filter((a) => a.kind === "ragged").map((a) => a.name);
-  const inputs = module.inputs.filter((i) => i.name !== module.groupKey);
+  const inputs = givenInputs(module);
+  const texts = (module.texts ?? []).map((t) => t.name);
   const lengths = ragged.map((axis) => {
     const [lo, hi] = lengthRange(axis, settings);
     const edges = lo === 0 ? [{ weight: 1, arbitrary: fc.constant(0) }] : [];
@@ -100,7 +105,7 @@ export function arbitraryRollout(module: IrModule, settings: BatchSettings = {})
     const n = axis.kind === "fixed" ? axis.width! : lengthRange(axis.name, settings)[1];
     return fc.array(arbitraryValue(input, settings), { minLength: n, maxLength: n }) as fc.Arbitrary<unknown>;
   });
-  return fc.tuple(fc.tuple(...lengths), fc.tuple(...fields)).map(([ls, values]) => {
+  return fc.tuple(fc.tuple(...lengths), fc.tuple(...fields), arbitraryTexts(module, texts.length)).map(([ls, values, strings]) => {
     const lengthOf = new Map(ragged.map((axis, i) => [axis, ls[i]!]));
     const row: Row = {};
     inputs.forEach((input, i) => {
@@ -108,8 +113,16 @@ export function arbitraryRollout(module: IrModule, settings: BatchSettings = {})
       const n = input.axis === null ? undefined : lengthOf.get(input.axis);
       row[input.name] = n === undefined ? v : (v as unknown[]).slice(0, n);
     });
+    texts.forEach((name, i) => {
+      row[name] = strings[i];
+    });
     return row;
   });
+}
+
+/** The inputs a row gives: every input but the group key and the derived ones. */
+function givenInputs(module: IrModule): InputDecl[] {
+  return module.inputs.filter((i) => i.name !== module.groupKey && i.feature === undefined);
 }
 
 /** One group's members: all equal in about one group of four (when more than one member). */
@@ -183,19 +196,31 @@ export function arbitraryPairBatch(module: IrModule, differ: readonly string[], 
   const size = settings.groupSize ?? DEFAULT_GROUP_SIZE;
   const groups = module.groupKey === null ? ([0, 0] as [number, number]) : (settings.groups ?? DEFAULT_GROUPS);
   const others = Math.max(0, size[1] - 2);
-  const inputs = module.inputs.filter((i) => differ.includes(i.name));
+  const inputs = givenInputs(module).filter((i) => differ.includes(i.name));
+  const texts = (module.texts ?? []).filter((t) => differ.includes(t.name)).map((t) => t.name);
   const alternative = fc.tuple(...inputs.map((input) => (input.axis === null ? arbitraryValue(input, settings) : fc.array(arbitraryValue(input, settings), { minLength: maxLength(module, input, settings), maxLength: maxLength(module, input, settings) })) as fc.Arbitrary<unknown>));
+  // b's string: a's with its digits shifted (as long, other numbers) or one drawn anew; the first that differs
+  // from a's (a pair differs in what it says it differs in).
+  const text = arbitraryText(module);
+  const otherStrings = fc.tuple(...texts.map(() => fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 9 }), text, text)));
   return fc
     .record({
       a: arbitraryRollout(module, settings),
       alt: alternative,
+      altTexts: otherStrings,
       members: fc.array(arbitraryRollout(module, settings), { minLength: Math.max(0, size[0] - 2), maxLength: others }),
       rest: fc.array(arbitraryMembers(module, settings, size), { minLength: Math.max(0, groups[0] - 1), maxLength: Math.max(0, groups[1] - 1) }),
       swap: fc.boolean(),
       seed: fc.oneof(fc.constant(0), fc.nat()),
     })
-    .map(({ a, alt, members, rest, swap, seed }) => {
+    .map(({ a, alt, altTexts, members, rest, swap, seed }) => {
       const b: Row = { ...a };
+      texts.forEach((name, i) => {
+        const [fresh, shift, first, second] = altTexts[i]!;
+        const own = a[name] as string;
+        const candidates = fresh ? [first, second, shiftDigits(own, shift)] : [shiftDigits(own, shift), first, second];
+        b[name] = candidates.find((s) => s !== own) ?? `${own} `;
+      });
       inputs.forEach((input, i) => {
         const v = alt[i];
         if (input.type === "bool" && input.axis === null && settings.fixed?.[input.name] === undefined) b[input.name] = !(a[input.name] as boolean);

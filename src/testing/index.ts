@@ -19,6 +19,7 @@ export {
   type PairBatch,
   type Row,
 } from "./arbitraries.js";
+export { arbitraryText, arbitraryTexts, patternSample, shiftDigits, specLiterals } from "./arbitraryText.js";
 export {
   assertProperty,
   checkProperties,
@@ -33,4 +34,4 @@ export {
 } from "./check.js";
 export { close, PERMUTATION_TOLERANCE, type Violation } from "./laws.js";
 export { backendDisagreements, BACKEND_TOLERANCE, type Disagreement } from "./agreement.js";
-export { counterexampleJsonl, counterexampleTable } from "./report.js";
+export { counterexampleJsonl, counterexampleTable, stringCell } from "./report.js";

@@ -146,17 +146,26 @@ export function evaluateProperty(s: Scoring, property: PropertyDecl, batch: Batc
   return { message: `\`${source}\` is false ${where}`, rows };
 }
 
-/** The batch with every input a `transform` of `property` names replaced by its new value. */
+/**
+ * The batch with every input a `transform` of `property` names replaced by its new value. Strings cannot be
+ * transformed (the checker says so): they are kept, and the derived inputs computed from them again.
+ */
 export function transformBatch(s: Scoring, property: PropertyDecl, batch: Batch, result: CpuResult): Batch {
   const transforms = checksOf(s.module, property.name).filter((c) => c.role === "transform");
   const builder = new BatchBuilder(s.module, batch.size);
+  const texts = (s.module.texts ?? []).map((t) => batch.texts?.get(t.name) ?? []);
   for (let r = 0; r < batch.size; r++) {
-    builder.add(batch.groupKeys[batch.groupIds[r]!] ?? null, s.module.inputs.map((input) => {
-      const t = transforms.find((c) => c.name === input.name);
-      if (t) return valueAt(batch, result.values[t.node]!, s.module.nodes[t.node]!.level, r);
-      const level: Level = input.axis === null ? { kind: "rollout" } : { kind: "element", axis: input.axis };
-      return valueAt(batch, batch.columns.get(input.name)!, level, r);
-    }));
+    builder.add(
+      batch.groupKeys[batch.groupIds[r]!] ?? null,
+      s.module.inputs.map((input) => {
+        if (input.feature !== undefined) return 0;
+        const t = transforms.find((c) => c.name === input.name);
+        if (t) return valueAt(batch, result.values[t.node]!, s.module.nodes[t.node]!.level, r);
+        const level: Level = input.axis === null ? { kind: "rollout" } : { kind: "element", axis: input.axis };
+        return valueAt(batch, batch.columns.get(input.name)!, level, r);
+      }),
+      texts.map((strings) => strings[r]!),
+    );
   }
   return builder.finish();
 }

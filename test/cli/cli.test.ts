@@ -249,7 +249,7 @@ describe("rewardc build", () => {
 
   it("a damaged artifact is rejected with a clear message", () => {
     const artifact = join(scratch, "damaged.json");
-    writeFileSync(artifact, JSON.stringify({ format: "rewardc-module", version: 1, module: { nodes: [{ id: 3, op: "const", args: [7] }], outputs: [], metrics: [], states: [], axes: [], spans: [] } }));
+    writeFileSync(artifact, JSON.stringify({ format: "rewardc-module", version: 2, module: { nodes: [{ id: 3, op: "const", args: [7] }], outputs: [], metrics: [], states: [], axes: [], spans: [] } }));
     const r = rewardc(["run", artifact, "--in", "examples/data/grpo_lambda.jsonl"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is damaged");

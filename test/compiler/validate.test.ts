@@ -16,7 +16,7 @@ import { batchFromRows } from "../../src/runtime/rows.js";
 import { resolveParams } from "../../src/runtime/session.js";
 
 const root = join(import.meta.dirname, "../..");
-const EXAMPLES = ["grpo_lambda", "process_delta", "lagrange_state", "rm_ensemble", "dapo_overlong"];
+const EXAMPLES = ["grpo_lambda", "process_delta", "lagrange_state", "rm_ensemble", "dapo_overlong", "format_tags", "math_boxed"];
 
 function example(name: string): { module: IrModule; rows: unknown[] } {
   const file = join("examples", `${name}.reward`);
@@ -34,6 +34,13 @@ function damaged(damage: (m: IrModule & Record<string, unknown>) => void, name =
   damage(module);
   return validateIr(module);
 }
+
+/** The feature of the first derived input computing `fn`, to edit in place. */
+const featureOf = (m: IrModule, fn: string): Record<string, unknown> => {
+  const input = m.inputs.find((i) => i.feature?.fn === fn);
+  if (!input) throw new Error(`no ${fn} feature in the example`);
+  return input.feature as unknown as Record<string, unknown>;
+};
 
 const nodeWhere = (m: IrModule, test: (n: IrModule["nodes"][number]) => boolean): Record<string, unknown> => {
   const node = m.nodes.find(test);
@@ -71,6 +78,16 @@ describe("validateIr", () => {
     ["a reward per token", (m) => void (m.outputs.find((o) => o.name === "reward")!.node = m.outputs.find((o) => o.name === "advantage")!.node), "only `advantage` may be finer than one value per rollout", "process_delta"],
     ["a keep that is not a bool", (m) => void m.outputs.push({ name: "keep", node: m.outputs[0]!.node }), "output `keep`: must be a bool"],
     ["no reward", (m) => void m.outputs.splice(m.outputs.findIndex((o) => o.name === "reward"), 1), "the module has no `reward` output"],
+    ["texts that are not an array", (m) => void (m.texts = {} as never), "`texts` must be an array", "format_tags"],
+    ["a text input declared twice", (m) => void m.texts!.push({ name: "completion" }), "text input `completion` is declared twice", "format_tags"],
+    ["a feature reading an undeclared text input", (m) => void (featureOf(m, "chars").arg = { kind: "input", name: "ghost" }), 'reads "ghost", which is not a text input', "math_boxed"],
+    ["a feature of an unknown function", (m) => void (featureOf(m, "chars").fn = "sentiment"), 'unknown feature "sentiment"', "math_boxed"],
+    ["a feature input of the wrong type", (m) => void (m.inputs.find((i) => i.feature?.fn === "matches")!.type = "f32"), "`matches` is a bool", "format_tags"],
+    ["a derived input along an axis", (m) => void (m.inputs.find((i) => i.feature)!.range = [0, 1]), "no axis and no range", "format_tags"],
+    ["a pattern that does not compile", (m) => void (featureOf(m, "matches").pattern = "(<think>"), "Unterminated group", "format_tags"],
+    ["a regex flag outside i, m, s", (m) => void (featureOf(m, "count_matches").flags = "g"), "unknown flag `g`", "format_tags"],
+    ["a needle that is not a string", (m) => void (featureOf(m, "count").needle = 3), "needs a string `needle`", "format_tags"],
+    ["an unknown string function", (m) => void (featureOf(m, "equals").left = { kind: "call", fn: "upper", arg: { kind: "input", name: "completion" } }), 'unknown string function "upper"', "format_tags"],
   ])("names %s", (_what, damage, message, name = "grpo_lambda") => {
     expect(damaged(damage, name).join("\n")).toContain(message);
   });

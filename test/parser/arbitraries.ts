@@ -66,6 +66,17 @@ const nameExpr: fc.Arbitrary<NameExpr> = fc.oneof(
   fc.tuple(nameWord, nameWord, primed).map(([namespace, name, p]): NameExpr => ({ kind: "Name", namespace, name, ...p, span })),
 );
 
+/** A string literal's source text: plain characters, and backslash escapes of any character but a newline. */
+const stringRaw: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom("a", " ", "<", "{", "}", "$", "^", ".", "*", "é", "😀", "\t"),
+      fc.constantFrom("n", "t", "\\", '"', "d", "s", "{", "u").map((c) => `\\${c}`),
+    ),
+    { maxLength: 6 },
+  )
+  .map((parts) => parts.join(""));
+
 const pattern: fc.Arbitrary<Pattern> = fc.oneof(
   fc.constant<Pattern>({ kind: "PWild", span }),
   fc.boolean().map((value): Pattern => ({ kind: "PBool", value, span })),
@@ -80,6 +91,7 @@ export const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
     expr: fc.oneof(
       { depthSize: "small", maxDepth: 5 },
       numberLit,
+      stringRaw.map((raw): Expr => ({ kind: "String", raw, span })),
       fc.boolean().map((value): Expr => ({ kind: "Bool", value, span })),
       nameExpr,
       fc
@@ -112,7 +124,7 @@ export const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
 
 export const typeExpr: fc.Arbitrary<TypeExpr> = fc
   .tuple(
-    fc.constantFrom("bool", "int", "float") as fc.Arbitrary<TypeExpr["scalar"]>,
+    fc.constantFrom("bool", "int", "float", "string") as fc.Arbitrary<TypeExpr["scalar"]>,
     fc.oneof(
       fc.constant<TypeExpr["shape"]>(null),
       identifier.map((axis): TypeExpr["shape"] => ({ kind: "ragged", axis })),

@@ -316,3 +316,44 @@ describe("printer", () => {
     expect(printed).toBe("match (a) {\n  | 1 => match (b) {\n    | _ => 2\n  }\n  | _ => 3\n}");
   });
 });
+
+describe("strings", () => {
+  it("a string literal keeps its raw text; a backslash escapes the next character, quotes included", () => {
+    expect(exprOf('"a\\"b"')).toEqual({ kind: "String", raw: 'a\\"b' });
+    expect(exprOf('"\\\\"')).toEqual({ kind: "String", raw: "\\\\" });
+    expect(exprOf('text.matches(c, "^\\d+\\.", flags: "m") == "x"')).toEqual(
+      binary(
+        "==",
+        {
+          kind: "Call",
+          callee: { kind: "Name", namespace: { kind: "Ident", name: "text" }, name: { kind: "Ident", name: "matches" } },
+          args: [name("c"), { kind: "String", raw: "^\\d+\\." }],
+          named: [{ kind: "NamedArg", name: { kind: "Ident", name: "flags" }, value: { kind: "String", raw: "m" } }],
+        },
+        { kind: "String", raw: "x" },
+      ),
+    );
+  });
+
+  it("a string ends at the first unescaped quote and never spans lines", () => {
+    expect(parse(FILE, 'let x = "a" "b"').diagnostics.map((d) => d.code)).toEqual(["R0002"]);
+    expect(parse(FILE, 'let x = "a\nb"').diagnostics.length).toBeGreaterThan(0);
+    expect(parse(FILE, 'let x = "a\\"').diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it("`string` is a type, and still a name", () => {
+    const input = firstItem("input completion : string");
+    expect(input.kind === "Input" && input.type.scalar).toBe("string");
+    expect(exprOf("string + 1")).toEqual(binary("+", name("string"), int(1)));
+  });
+
+  it("imports still take a path", () => {
+    const item = firstItem('import "std" as std');
+    expect(item.kind === "Import" && item.path).toBe("std");
+  });
+
+  it("prints strings back as written", () => {
+    const text = 'input c : string\nlet x = text.count(c, "<think>\\n") + float(c == "a\\"b")\n';
+    expect(print(parseOk(text))).toBe(text);
+  });
+});

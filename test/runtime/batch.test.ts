@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchFromColumns } from "../../src/runtime/batch.js";
+import { BatchBuilder, batchFromColumns, takeRollouts } from "../../src/runtime/batch.js";
 import { RuntimeInputError } from "../../src/runtime/errors.js";
 import { run } from "./helpers.js";
 import { IrBuilder } from "./ir.js";
@@ -74,5 +74,76 @@ describe("batchFromColumns", () => {
       /offsets for axis `tokens` are missing\n  column `score` has 2 values, expected 1 \(one per rollout\)\n  column `ok` is missing/,
     );
     expect(() => batchFromColumns(module(), { columns: { score: [1] } })).toThrow("group key column `prompt` is missing");
+  });
+});
+
+/** A spec with a `string` input: reward = ok + 2 * (mentions "yes") + the final number of the completion. */
+function textModule() {
+  const b = new IrBuilder("text", null).text("completion");
+  const ok = b.input("ok", "bool");
+  const yes = b.derived("yes", { fn: "matches", arg: { kind: "input", name: "completion" }, pattern: "\\byes\\b", flags: "i" });
+  const n = b.derived("n", { fn: "final_number", arg: { kind: "input", name: "completion" } });
+  const words = b.derived("w", { fn: "words", arg: { kind: "call", fn: "trim", arg: { kind: "input", name: "completion" } } });
+  b.output("reward", b.add(b.add(b.cast(ok, "f32"), b.mul(b.cast(yes, "f32"), b.c(2))), b.add(n, b.cast(words, "f32"))));
+  return b.build();
+}
+
+describe("batchFromColumns with string inputs", () => {
+  it("computes the derived columns from the strings and keeps the strings", () => {
+    const completion = ["Yes, it is 3.", "no: -1,000", "YESTERDAY 7"];
+    const batch = batchFromColumns(textModule(), { columns: { ok: [true, false, false] }, texts: { completion } });
+    expect(batch.size).toBe(3);
+    expect(batch.texts?.get("completion")).toBe(completion);
+    expect(Array.from(batch.columns.get("yes")!)).toEqual([1, 0, 0]);
+    expect(batch.columns.get("yes")).toBeInstanceOf(Uint8Array);
+    expect(Array.from(batch.columns.get("n")!)).toEqual([3, -1000, 7]);
+    expect(batch.columns.get("n")).toBeInstanceOf(Float32Array);
+    expect(Array.from(batch.columns.get("w")!)).toEqual([4, 2, 2]);
+    expect(run(textModule(), batch).out.reward).toEqual([1 + 2 + 3 + 4, -1000 + 2, 7 + 2]);
+  });
+
+  it("takes the size from the strings and accepts a Map", () => {
+    const b = new IrBuilder("t", null).text("s");
+    b.output("reward", b.cast(b.derived("c", { fn: "chars", arg: { kind: "input", name: "s" } }), "f32"));
+    const batch = batchFromColumns(b.build(), { columns: {}, texts: new Map([["s", ["ab", "🙂", ""]]]) });
+    expect(Array.from(batch.columns.get("c")!)).toEqual([2, 1, 0]);
+  });
+
+  it("reports missing, mistyped and wrongly sized strings, and a derived column given by the caller", () => {
+    const m = textModule();
+    expect(() => batchFromColumns(m, { columns: { ok: [true] } })).toThrow("strings `completion` are missing (give them in `texts`)");
+    expect(() => batchFromColumns(m, { columns: { ok: [true, true] }, texts: { completion: ["a"] } })).toThrow("strings `completion` have 1 values, expected 2 (one per rollout)");
+    expect(() => batchFromColumns(m, { columns: { ok: [true, true] }, texts: { completion: "ab" as unknown as string[] } })).toThrow('strings `completion`: expected an array of strings, found "ab"');
+    expect(() => batchFromColumns(m, { columns: { ok: [true, true, true] }, texts: { completion: ["a", 3, null] as unknown as string[] } })).toThrow(
+      "invalid batch:\n  strings `completion`[1]: expected string, found 3\n  strings `completion`[2]: expected string, found null",
+    );
+    expect(() => batchFromColumns(m, { columns: { ok: [true], n: [1] }, texts: { completion: ["a"] } })).toThrow(
+      "column `n` is computed from the string inputs; give the strings in `texts`, not this column",
+    );
+  });
+
+  it("keeps strings with their rollouts when rollouts are taken", () => {
+    const m = textModule();
+    const batch = batchFromColumns(m, { columns: { ok: [true, false] }, texts: { completion: ["yes 1", "2"] } });
+    const taken = takeRollouts(m, batch, [1, 0, 1]);
+    expect(taken.texts?.get("completion")).toEqual(["2", "yes 1", "2"]);
+    expect(Array.from(taken.columns.get("n")!)).toEqual([2, 1, 2]);
+  });
+});
+
+describe("BatchBuilder with string inputs", () => {
+  it("ignores the values of derived inputs and computes them from the strings once, at the end", () => {
+    const m = textModule();
+    const builder = new BatchBuilder(m);
+    // inputs: ok, yes, n, w
+    builder.add(null, [1, 99, 99, 99], ["yes 5"]);
+    builder.add(null, [0, 0, 0, 0], ["x"]);
+    const batch = builder.finish();
+    expect(Array.from(batch.columns.get("yes")!)).toEqual([1, 0]);
+    expect(Array.from(batch.columns.get("n")!)).toEqual([5, NaN]);
+    expect(batch.texts?.get("completion")).toEqual(["yes 5", "x"]);
+    builder.add(null, [0, 0, 0, 0], ["more"]);
+    expect(batch.texts?.get("completion")).toEqual(["yes 5", "x"]);
+    expect(() => builder.add(null, [0, 0, 0, 0])).toThrow("BatchBuilder.add got 0 strings for 1 string inputs");
   });
 });

@@ -3,7 +3,8 @@
  * Levels and types of element-wise nodes are inferred the way the checker would (finest argument level;
  * f32 when any argument is f32), so a test reads like the math it checks.
  */
-import type { Axis, BinaryFn, IrModule, Level, Node, Op, ReduceFn, Scalar } from "../../src/compiler/ir.js";
+import type { Axis, BinaryFn, IrModule, Level, Node, Op, ReduceFn, Scalar, TextFeature } from "../../src/compiler/ir.js";
+import { FEATURE_TYPES } from "../../src/runtime/text.js";
 import { LEVEL_RANK } from "../../src/compiler/ir.js";
 
 type OpOf<K extends Op["op"]> = Extract<Op, { op: K }>;
@@ -51,6 +52,19 @@ export class IrBuilder {
   input(name: string, type: Scalar = "f32", axis: string | null = null, range: [number, number] | null = null): number {
     this.module.inputs.push({ name, type, axis, range });
     return this.node("input", { name }, type, axis === null ? { kind: "rollout" } : { kind: "element", axis });
+  }
+
+  /** A `string` input (no node: only derived inputs read it). */
+  text(name: string): this {
+    (this.module.texts ??= []).push({ name });
+    return this;
+  }
+
+  /** A derived input computed on the host from strings. */
+  derived(name: string, feature: TextFeature): number {
+    const type = FEATURE_TYPES[feature.fn];
+    this.module.inputs.push({ name, type, axis: null, range: null, feature });
+    return this.node("input", { name }, type, { kind: "rollout" });
   }
 
   param(name: string, type: Scalar, value: number, range: [number, number] | null = null): number {

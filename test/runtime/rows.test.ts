@@ -201,3 +201,57 @@ describe("parseJsonl", () => {
     expect(r).toEqual({ errors: [{ line: 4, field: "score", message: 'field `score`: expected float, found "a"' }] });
   });
 });
+
+describe("string inputs in rows", () => {
+  function textSpec(): IrModule {
+    const b = new IrBuilder("text", "prompt").text("completion").text("answer");
+    const ok = b.input("ok", "bool");
+    const same = b.derived("text.equals#0", {
+      fn: "equals",
+      left: { kind: "call", fn: "trim", arg: { kind: "call", fn: "boxed", arg: { kind: "input", name: "completion" } } },
+      right: { kind: "input", name: "answer" },
+    });
+    const tags = b.derived("text.count#1", { fn: "count", arg: { kind: "input", name: "completion" }, needle: "<think>" });
+    b.output("reward", b.add(b.cast(b.bin("and", ok, same), "f32"), b.cast(tags, "f32")));
+    return b.build();
+  }
+
+  it("reads strings (lone surrogates included) and computes the derived inputs for the whole batch", () => {
+    const rows = parseJsonl(
+      [
+        '{"prompt": "p", "completion": "<think>x</think> \\\\boxed{ 42 }", "answer": "42", "ok": true}',
+        '{"prompt": "p", "completion": "\\ud800 \\\\boxed{7}", "answer": "42", "ok": true}',
+        '{"prompt": "q", "completion": "", "answer": "", "ok": false}',
+      ].join("\n"),
+    );
+    if ("errors" in rows) throw new Error(formatRowErrors(rows.errors));
+    const r = batchFromRows(textSpec(), rows.rows);
+    if (!("batch" in r)) throw new Error(formatRowErrors(r.errors));
+    expect(r.batch.texts?.get("completion")).toEqual(["<think>x</think> \\boxed{ 42 }", "\ud800 \\boxed{7}", ""]);
+    expect(Array.from(r.batch.columns.get("text.equals#0")!)).toEqual([1, 0, 1]);
+    expect(Array.from(r.batch.columns.get("text.count#1")!)).toEqual([1, 0, 0]);
+  });
+
+  it("never coerces a string field, and never reads a derived input from a row", () => {
+    const row = { prompt: "p", completion: 3, answer: null, ok: true, "text.equals#0": true };
+    expect(errorsOf([row], textSpec())).toEqual([
+      { line: 1, field: "completion", message: "field `completion`: expected string, found 3" },
+      { line: 1, field: "answer", message: "field `answer`: expected string, found null" },
+    ]);
+    expect(errorsOf([{ prompt: "p", ok: true, answer: ["a"] }], textSpec())).toEqual([
+      { line: 1, field: "completion", message: "missing field `completion`" },
+      { line: 1, field: "answer", message: "field `answer`: expected string, found an array" },
+    ]);
+  });
+
+  it("reads a JSONL file of rollouts whose completions hold any JSON string", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 5 }), (completions) => {
+        const text = completions.map((c) => JSON.stringify({ prompt: "p", completion: c, answer: c.trim(), ok: true })).join("\n");
+        const r = batchFromJsonl(textSpec(), text);
+        if (!("batch" in r)) throw new Error(formatRowErrors(r.errors));
+        expect(r.batch.texts?.get("completion")).toEqual(completions);
+      }),
+    );
+  });
+});

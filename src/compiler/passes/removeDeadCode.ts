@@ -1,4 +1,8 @@
-/** Dead-code removal: keep only nodes that an output, a metric, a state update or a property check depends on. */
+/**
+ * Dead-code removal: keep only nodes that an output, a metric, a state update or a property check depends on.
+ * Derived inputs (text features) no live node reads are dropped too, so the host never computes them;
+ * declared inputs stay, since batches must still provide them.
+ */
 import { roots, type IrModule } from "../ir.js";
 import { rebuild } from "./rebuild.js";
 
@@ -11,7 +15,9 @@ export function removeDeadCode(module: IrModule): IrModule {
     live[id] = 1;
     stack.push(...module.nodes[id]!.args);
   }
-  return rebuild(module, () => null, (id) => live[id] === 1);
+  const rebuilt = rebuild(module, () => null, (id) => live[id] === 1);
+  const read = new Set(rebuilt.nodes.flatMap((n) => (n.op === "input" ? [n.name] : [])));
+  return { ...rebuilt, inputs: rebuilt.inputs.filter((i) => !i.feature || read.has(i.name)) };
 }
 
 /** The module without its property checks (what scoring needs): the nodes only checks used are dropped. */
