@@ -6,3 +6,5 @@ export { describeValue, formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError,
 export { batchFromJsonl, parseJsonl, type JsonlResult } from "./jsonl.js";
 export { batchFromRows, type RowsResult } from "./rows.js";
 export { initialState, resolveParams, Session, type ScoreResult, type SessionOptions } from "./session.js";
+export { releaseGpu } from "./webgpu/device.js";
+export { BACKEND_CHOICES, openBackend, type Backend, type BackendChoice, type OpenedBackend } from "./backend.js";
