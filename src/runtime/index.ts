@@ -6,3 +6,4 @@ export { describeValue, formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError,
 export { batchFromJsonl, parseJsonl, type JsonlResult } from "./jsonl.js";
 export { batchFromRows, type RowsResult } from "./rows.js";
 export { initialState, resolveParams, Session, type ScoreResult, type SessionOptions } from "./session.js";
+export { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, batchFromArrow, readArrowTable, scoresToArrow, type ArrowBatchOptions, type ArrowBatchResult, type ScoresToArrowExtra } from "./arrow.js";
