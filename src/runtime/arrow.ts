@@ -18,7 +18,7 @@
  *   not Arrow IPC data: <the reader's message>
  *   column `x` is missing
  *   column `x` has type Utf8: float input `x` needs Float32, Float64, Float16 or an integer type
- *   column `probs` has type FixedSizeList[2]<Float32>: input `probs` has 3 elements per row (axis `k`)
+ *   column `probs` has type FixedSizeList[2]<Float32>: input `probs` has 3 elements per row
  * Problems of values are `RowError`s, as JSONL's (line = row + 1, counting from `firstRow`, 0-based rows):
  *   field `x`: expected float, found null
  *   field `x`: expected float, found NaN        field `n`: expected int, found 3000000000 (out of int32 range)
@@ -144,8 +144,8 @@ export function batchFromArrow(module: IrModule, source: Uint8Array | Table, opt
     }
     const axis = findAxis(module, decl.axis);
     const read = readArrays(decl, axis.kind === "fixed" ? (axis.width ?? 0) : -1, chunks, size, sink, axisLengths.get(decl.axis));
-    if (read === null) return;
-    columns[decl.name] = read.values;
+    if (read.values !== null) columns[decl.name] = read.values;
+    // Set even when this input had errors: the next inputs of the axis are still compared with its lengths.
     if (axis.kind === "ragged" && !axisLengths.has(decl.axis)) {
       axisLengths.set(decl.axis, { field: decl.name, lengths: read.lengths });
       offsets[decl.axis] = read.offsets;
@@ -237,7 +237,7 @@ function acceptsInput(module: IrModule, decl: InputDecl, type: DataType): string
   const axis = findAxis(module, decl.axis);
   const listName = `List, LargeList or FixedSizeList of ${typeName(decl.type)}`;
   if (DataType.isFixedSizeList(type)) {
-    if (axis.kind === "fixed" && type.listSize !== axis.width) return `${what} has ${axis.width} elements per row (axis \`${axis.name}\`)`;
+    if (axis.kind === "fixed" && type.listSize !== axis.width) return `${what} has ${axis.width} elements per row`;
   } else if (!DataType.isList(type) && !DataType.isLargeList(type)) {
     return `array ${what} needs ${listName}`;
   }
@@ -351,7 +351,7 @@ function readArrays(
   size: number,
   problem: Sink,
   first: { field: string; lengths: Int32Array } | undefined,
-): { values: Column; lengths: Int32Array; offsets: Int32Array } | null {
+): { values: Column | null; lengths: Int32Array; offsets: Int32Array } {
   const lists = chunks.map(listChunk);
   const lengths = new Int32Array(size);
   let bad = false;
@@ -384,7 +384,7 @@ function readArrays(
     const n = Math.max(0, lengths[i]!);
     if (offsets[i]! + n > 2147483647) {
       problem(i, `field \`${decl.name}\`: the arrays of this column hold more than 2^31 - 1 elements in all`);
-      return null;
+      return { values: null, lengths, offsets };
     }
     offsets[i + 1] = offsets[i]! + n;
   }
@@ -400,7 +400,7 @@ function readArrays(
           bad = true;
         }
       }
-      return bad ? null : { values: zeroCopy.values, lengths, offsets: zeroCopy.offsets ?? offsets };
+      return { values: bad ? null : zeroCopy.values, lengths, offsets: zeroCopy.offsets ?? offsets };
     }
   }
 
@@ -423,7 +423,7 @@ function readArrays(
       }
     }
   }
-  return bad ? null : { values, lengths, offsets };
+  return { values: bad ? null : values, lengths, offsets };
 }
 
 /** The list's values (and, for a List, its offsets) as views, when they need no copy; else null. */
