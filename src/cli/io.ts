@@ -3,7 +3,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { DataType, Field, makeData, RecordBatch, Schema, Struct, Table, vectorFromArray, Utf8, Int32, Float64, type Data, type Vector } from "apache-arrow";
 import type { IrModule } from "../compiler/ir.js";
-import { columnData } from "../runtime/arrow.js";
+import { columnData, hasArrowMagic } from "../runtime/arrow.js";
 import type { Batch } from "../runtime/batch.js";
 import { shortestF32 } from "../util/numbers.js";
 
@@ -65,9 +65,7 @@ export function formatOfPath(path: string): DataFormat | undefined {
  * text cannot start with 0xFF or `A`). Anything else is taken as JSONL, whose parser then reports it.
  */
 export function sniffFormat(bytes: Uint8Array): DataFormat {
-  const stream = bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff;
-  const file = bytes.length >= 6 && String.fromCharCode(...bytes.subarray(0, 6)) === "ARROW1";
-  return stream || file ? "arrow" : "jsonl";
+  return hasArrowMagic(bytes) ? "arrow" : "jsonl";
 }
 
 /** The bytes of `path` (`-`: stdin); a missing or unreadable file is a usage error naming it. */

@@ -81,11 +81,21 @@ export const METRICS_METADATA_KEY = "rewardc.metrics";
 /** Arrow IPC bytes (stream or file format) -> a table. Throws `RuntimeInputError` when the bytes are not Arrow IPC. */
 export function readArrowTable(bytes: Uint8Array): Table {
   if (bytes.length === 0) throw new RuntimeInputError("not Arrow IPC data: the input is empty");
+  // The reader takes a few stray bytes (`{}\n`) for an empty table: insist on the marks every writer since
+  // Arrow 0.15 puts first, the continuation marker 0xFFFFFFFF of a stream or the magic `ARROW1` of a file.
+  if (!hasArrowMagic(bytes)) throw new RuntimeInputError("not Arrow IPC data: it starts with neither the stream marker 0xFFFFFFFF nor the file magic `ARROW1`");
   try {
     return tableFromIPC(bytes);
   } catch (e) {
     throw new RuntimeInputError(`not Arrow IPC data: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Whether `bytes` start like an Arrow IPC stream (0xFFFFFFFF) or file (`ARROW1`). */
+export function hasArrowMagic(bytes: Uint8Array): boolean {
+  const stream = bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff;
+  const file = bytes.length >= 6 && String.fromCharCode(...bytes.subarray(0, 6)) === "ARROW1";
+  return stream || file;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -215,6 +215,8 @@ describe("batchFromArrow", () => {
   it("throws on bytes that are not Arrow IPC, and on none", () => {
     const module = compileOk("reward r\ninput x : float\nreward = x\n");
     expect(() => batchFromArrow(module, new TextEncoder().encode('{"x": 1}\n'))).toThrow(/^not Arrow IPC data: /);
+    expect(() => batchFromArrow(module, new TextEncoder().encode("{}\n"))).toThrow("not Arrow IPC data: it starts with neither the stream marker 0xFFFFFFFF nor the file magic `ARROW1`");
+    expect(() => batchFromArrow(module, new Uint8Array([255, 255, 255, 255, 9, 9, 9, 9, 9]))).toThrow(/^not Arrow IPC data: /);
     expect(() => readArrowTable(new Uint8Array(0))).toThrow("not Arrow IPC data: the input is empty");
   });
 
