@@ -5,11 +5,13 @@ import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compileFile } from "../../src/compiler/compile.js";
 import type { IrModule } from "../../src/compiler/ir.js";
 import { Session } from "../../src/runtime/session.js";
 import { startServer, type RunningServer } from "../../src/server/server.js";
+import { tableOf } from "../runtime/arrowHelpers.js";
 import { json, request, score, target, type Address } from "./client.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -186,5 +188,54 @@ describe("unix sockets", () => {
     writeFileSync(plain, "keep me");
     await expect(startServer(lagrange, { socket: plain, backend: "cpu", log: noLog })).rejects.toThrow("exists and is not a socket");
     expect(readFileSync(plain, "utf8")).toBe("keep me");
+  });
+});
+
+describe("Arrow IPC", () => {
+  const stepToToken = load("step_to_token");
+  const rows = rowsOf("step_to_token");
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(stepToToken, { port: 0, backend: "cpu", log: noLog });
+  });
+  afterAll(() => server.close());
+
+  const post = (body: Uint8Array, type: string, accept?: string) =>
+    request(server.address, "POST", "/v1/score", { body, headers: { "Content-Type": type, ...(accept ? { Accept: accept } : {}) } });
+
+  it("an Arrow body (stream or file format) scores as the same rows in JSON do", async () => {
+    const fromJson = json(await score(server.address, { rows }));
+    const table = tableOf(stepToToken, rows);
+    expect({ ...json(await post(tableToIPC(table, "stream"), "application/vnd.apache.arrow.stream")), step: 0 }).toEqual({ ...fromJson, step: 0 });
+    expect({ ...json(await post(tableToIPC(table, "file"), "application/vnd.apache.arrow.file")), step: 0 }).toEqual({ ...fromJson, step: 0 });
+  });
+
+  it("Accept: the Arrow stream type gives one column per output (per-token as lists) and metrics, step and state in the metadata", async () => {
+    const fromJson = json(await score(server.address, { rows }));
+    const reply = await request(server.address, "POST", "/v1/score", {
+      body: JSON.stringify({ rows }),
+      headers: { "Content-Type": "application/json", Accept: "application/vnd.apache.arrow.stream" },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/vnd.apache.arrow.stream");
+    const table = tableFromIPC(reply.body);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(["reward", "advantage"]);
+    const f32 = (x: number): number => Math.fround(x);
+    expect(table.getChild("reward")!.toArray()).toEqual(new Float32Array(fromJson.outputs.reward.map(f32)));
+    const advantage = [...table.getChild("advantage")!].map((list) => Array.from(list as Iterable<number>));
+    expect(advantage).toEqual(fromJson.outputs.advantage.map((a: number[]) => a.map(f32)));
+    expect(JSON.parse(table.schema.metadata.get("rewardc.metrics")!)).toEqual(fromJson.metrics);
+    expect(Number(table.schema.metadata.get("rewardc.step"))).toBe(fromJson.step + 1);
+    expect(JSON.parse(table.schema.metadata.get("rewardc.state")!)).toEqual({});
+  });
+
+  it("bytes that are not Arrow IPC are bad_request; bad values are bad_rows naming row and field", async () => {
+    const notArrow = await post(new TextEncoder().encode("hello"), "application/vnd.apache.arrow.stream");
+    expect(notArrow.status).toBe(400);
+    expect(json(notArrow).error.code).toBe("bad_request");
+    const bad = rows.map((r, i) => (i === 2 ? { ...r, prm: [0.5, 7] } : r));
+    const badRows = await post(tableToIPC(tableOf(stepToToken, bad), "stream"), "application/vnd.apache.arrow.stream");
+    expect(badRows.status).toBe(400);
+    expect(json(badRows).error).toMatchObject({ code: "bad_rows", rows: [{ row: 2, field: "prm", message: expect.stringContaining("outside the declared range") }] });
   });
 });
