@@ -6,6 +6,8 @@ another command line. The client package is imported from the source tree, so no
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import shlex
@@ -13,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 CLIENT_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -62,3 +64,21 @@ def run_cli(
         with open(metrics_path, encoding="utf-8") as handle:
             metrics = json.load(handle)
         return [json.loads(line) for line in done.stdout.splitlines() if line.strip()], metrics
+
+
+@contextlib.contextmanager
+def numpy_hidden() -> Iterator[Any]:
+    """Imports rewardc_client afresh while `import numpy` fails, as on a machine without numpy; restores after."""
+    saved = {name: module for name, module in sys.modules.items() if name == "numpy" or name.startswith("numpy.")}
+    saved_client = {name: m for name, m in sys.modules.items() if name.split(".")[0] == "rewardc_client"}
+    for name in list(saved) + list(saved_client):
+        del sys.modules[name]
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        yield importlib.import_module("rewardc_client")
+    finally:
+        del sys.modules["numpy"]
+        for name in [n for n in sys.modules if n.split(".")[0] == "rewardc_client"]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+        sys.modules.update(saved_client)

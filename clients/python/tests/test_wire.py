@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
-import importlib
 import json
 import math
 import os
 import socketserver
-import sys
 import tempfile
 import threading
 import unittest
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-import support  # noqa: F401  (puts the client package on sys.path)
+import support
+from support import numpy_hidden
 
 from rewardc_client import RewardClient, RewardcConnectionError, RewardcError, RowProblem, completion_text, prompt_key
 from rewardc_client.server import format_param, resolve_command
@@ -26,24 +24,6 @@ try:
     import numpy
 except ImportError:  # the no-numpy path is tested on every machine; the numpy path where numpy exists
     numpy = None
-
-
-@contextlib.contextmanager
-def numpy_hidden() -> Iterator[Any]:
-    """Imports rewardc_client afresh while `import numpy` fails, as on a machine without numpy; restores after."""
-    saved = {name: module for name, module in sys.modules.items() if name == "numpy" or name.startswith("numpy.")}
-    saved_client = {name: m for name, m in sys.modules.items() if name.split(".")[0] == "rewardc_client"}
-    for name in list(saved) + list(saved_client):
-        del sys.modules[name]
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        yield importlib.import_module("rewardc_client")
-    finally:
-        del sys.modules["numpy"]
-        for name in [n for n in sys.modules if n.split(".")[0] == "rewardc_client"]:
-            del sys.modules[name]
-        sys.modules.update(saved)
-        sys.modules.update(saved_client)
 
 
 Handler = Callable[[str, str, bytes], Tuple[int, Any]]
