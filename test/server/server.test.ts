@@ -78,6 +78,20 @@ describe("a server on 127.0.0.1", () => {
     agent.destroy();
   });
 
+  it("a request Node cannot parse gets a structured 400 too", async () => {
+    const { connect } = await import("node:net");
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect((address as { port: number }).port, "127.0.0.1");
+      let text = "";
+      socket.on("data", (c: Buffer) => (text += c.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+      socket.write("NOT A REQUEST\r\n\r\n");
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+    expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).error.code).toBe("bad_request");
+  });
+
   it("an internal error is a 500 with a message, and the server goes on", async () => {
     const spy = vi.spyOn(Session.prototype, "scoreAsync").mockRejectedValueOnce(new Error("boom"));
     try {
