@@ -84,6 +84,14 @@ describe("start-up", () => {
     expect(rewardc(["serve", "examples/grpo_lambda.reward", "--port", "0", "--backend", "cpu", "--param", "nope=1"])).toMatchObject({ code: 2, stdout: "" });
   });
 
+  it("--help describes the command; the top-level help lists it", () => {
+    const help = rewardc(["serve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: rewardc serve SPEC (--socket PATH | --port N)");
+    expect(help.stdout).toContain("--max-request-bytes=N");
+    expect(rewardc(["--help"]).stdout).toMatch(/\n  serve +Serve a spec over HTTP/);
+  });
+
   it("a spec with errors exits 1 before any ready line", () => {
     const r = rewardc(["serve", "test/fixtures/errors/R0203-level.reward", "--port", "0", "--backend", "cpu"]);
     expect(r.code).toBe(1);
