@@ -216,7 +216,7 @@ class Scorer {
     }
     if (error.code === "method_not_allowed" && error instanceof MethodNotAllowed) res.setHeader("Allow", error.allowed.join(", "));
     // A body refused mid-stream is not read to its end: the connection cannot carry another request.
-    send(res, error.status, JSON_TYPE, encodeError(error), this.closing || (error.code === "too_large" && !req(res).complete));
+    send(res, error.status, JSON_TYPE, encodeError(error), this.closing || (error.code === "too_large" && !res.req.complete));
   }
 
   async shutdown(http: Server, socket: string | undefined): Promise<void> {
@@ -232,7 +232,6 @@ class Scorer {
   }
 }
 
-const req = (res: ServerResponse): IncomingMessage => res.req;
 
 class MethodNotAllowed extends ProtocolError {
   constructor(
