@@ -6,9 +6,9 @@ import os
 import socket as socket_module
 import threading
 import weakref
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .errors import RewardcError
+from .errors import RewardcConnectionError, RewardcError
 from .server import ServerProcess, stop_process
 from .transport import Endpoint, Transport, raise_for_status
 from .wire import decode_json, decode_numbers, decode_score_reply, encode_json, encode_score_request, outputs_to_numpy
@@ -50,6 +50,7 @@ class RewardClient:
 
     `numpy=True` returns outputs as numpy arrays (numpy must be importable); the default returns plain lists, so
     results are the same with or without numpy installed. `timeout` bounds each request, in seconds (None: wait).
+    `stop_timeout`: seconds a started server gets to shut down after SIGTERM before it is killed.
     Thread-safe: each thread talks on its own connection. `close()` (or leaving a `with` block) stops a server this
     client started; so do garbage collection and interpreter exit.
     """
@@ -67,6 +68,7 @@ class RewardClient:
         state: Union[str, "os.PathLike[str]", None] = None,
         timeout: Optional[float] = 600.0,
         start_timeout: float = 120.0,
+        stop_timeout: float = 30.0,
         numpy: bool = False,
         server_args: Sequence[str] = (),
     ) -> None:
@@ -117,6 +119,7 @@ class RewardClient:
             self._transport,
             self._server.process if self._server else None,
             self._server.tempdir if self._server else None,
+            stop_timeout,
         )
         if self._server is None:
             self.health()  # fail now, not at the first batch, if nothing answers there
@@ -180,7 +183,7 @@ class RewardClient:
         "bad_rows" with `.rows` naming row and field) when the batch is rejected; nothing is scored then.
         """
         body = encode_score_request(rows, columns)
-        status, _, reply = self._transport.request("POST", "/v1/score", body, _JSON)
+        status, _, reply = self._request("POST", "/v1/score", body, _JSON)
         raise_for_status(status, reply)
         outputs, metrics, step, state = decode_score_reply(_decode(reply))
         np = self._np if numpy is None else (_import_numpy() if numpy else None)
@@ -190,7 +193,7 @@ class RewardClient:
 
     def state(self) -> str:
         """The saved-state JSON text (as `rewardc run --state` writes it), for `restore_state` later."""
-        status, _, reply = self._transport.request("GET", "/v1/state")
+        status, _, reply = self._request("GET", "/v1/state")
         raise_for_status(status, reply)
         return reply.decode("utf-8")
 
@@ -202,7 +205,7 @@ class RewardClient:
             body = saved.encode("utf-8")
         else:
             body = bytes(saved)
-        status, _, reply = self._transport.request("PUT", "/v1/state", body, _JSON)
+        status, _, reply = self._request("PUT", "/v1/state", body, _JSON)
         raise_for_status(status, reply)
         parsed = _decode(reply)
         step = parsed.get("step") if isinstance(parsed, dict) else None
@@ -222,8 +225,22 @@ class RewardClient:
 
         return make_verl_compute_score(self, output, **options)
 
+    def _request(
+        self, method: str, path: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None
+    ) -> Tuple[int, str, bytes]:
+        try:
+            return self._transport.request(method, path, body, headers)
+        except RewardcConnectionError as exc:
+            # A started server that died says why on its stderr; a bare "connection refused" would not.
+            if self._server is not None and self._server.process.poll() is not None:
+                raise RewardcConnectionError(
+                    f"{exc}\nrewardc serve has exited with code {self._server.process.returncode}"
+                    + (f":\n{self._server.stderr_text().rstrip()[-4000:]}" if self._server.stderr_text().strip() else "")
+                ) from exc
+            raise
+
     def _get_json(self, path: str) -> Any:
-        status, _, reply = self._transport.request("GET", path)
+        status, _, reply = self._request("GET", path)
         raise_for_status(status, reply)
         return _decode(reply)
 
@@ -247,10 +264,10 @@ def _import_numpy() -> Any:
     return numpy
 
 
-def _release(transport: Transport, process: Optional[Any], tempdir: Optional[str]) -> None:
+def _release(transport: Transport, process: Optional[Any], tempdir: Optional[str], stop_timeout: float) -> None:
     transport.close()
     if process is not None:
-        stop_process(process, tempdir, 30.0)
+        stop_process(process, tempdir, stop_timeout)
 
 
 __all__: List[str] = ["RewardClient", "ScoreResult"]

@@ -17,9 +17,11 @@ import math
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+import time
 from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Union
 
 from .errors import RewardcStartError
@@ -98,8 +100,16 @@ class ServerProcess:
         self._stderr_size = 0
         self._stderr_lock = threading.Lock()
         try:
+            # Its own process group: the server may be a wrapper with children (npx; rewardc's stderr filter when
+            # it may use WebGPU), which `stop_process` must reach too; and a Ctrl-C in the terminal reaches the
+            # client only, which then stops the server in order (requests in flight finished, state saved).
             self.process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                close_fds=True,
+                start_new_session=_OWN_GROUP,
             )
         except OSError as exc:
             self._remove_tempdir()
@@ -198,17 +208,73 @@ class ServerProcess:
 
 
 def stop_process(process: "subprocess.Popen[bytes]", tempdir: Optional[str], timeout: float) -> Optional[int]:
-    """Module-level (not a method) so a weakref finaliser can call it without keeping the client alive."""
+    """SIGTERM to the server, SIGKILL to its whole group if it is not gone after `timeout` s; then no process of
+    its group is left. Module-level (not a method) so a weakref finaliser can call it without keeping the client
+    alive."""
+    group = process.pid if _OWN_GROUP else None
     try:
         if process.poll() is None:
-            process.terminate()
+            process.terminate()  # the server itself: a wrapper forwards it to the real server
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
+                _signal_group(group, signal.SIGKILL)
                 process.kill()
                 process.wait()
+        if group is not None:
+            _await_group_exit(group, min(timeout, 5.0))
         return process.returncode
     finally:
         # The pipes are closed by their reader threads at end of file, which follows the exit.
         if tempdir is not None:
             shutil.rmtree(tempdir, ignore_errors=True)
+
+
+_OWN_GROUP = hasattr(os, "killpg") and hasattr(os, "setsid")
+
+
+def _signal_group(group: Optional[int], sig: int) -> bool:
+    """Sends `sig` to the process group; False if no process of it is left."""
+    if group is None:
+        return False
+    try:
+        os.killpg(group, sig)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the id was reused by someone else's group: nothing of ours is left
+        return False
+
+
+def _await_group_exit(group: int, timeout: float) -> None:
+    """Children a wrapper left behind get `timeout` seconds to follow it out, then SIGKILL."""
+    deadline = time.monotonic() + timeout
+    while group_has_live_members(group):
+        if time.monotonic() >= deadline:
+            _signal_group(group, signal.SIGKILL)
+            return
+        time.sleep(0.02)
+
+
+def group_has_live_members(group: int) -> bool:
+    """Whether a process of the group is still running. Zombies do not count: where nobody reaps orphans (an init
+    that does not, in some containers) they stay in the group forever, dead."""
+    if not _signal_group(group, 0):
+        return False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return True  # no /proc to tell zombies apart: assume a live one
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses, so split after the last ")".
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) >= 3 and int(fields[2]) == group and fields[0] != b"Z":
+            return True
+    return False

@@ -101,6 +101,7 @@ class Transport:
                 self._discard(conn)
                 raise RewardcConnectionError(
                     f"no reply from rewardc serve at {self.endpoint} to {method} {path} within {self.timeout} s"
+                    + ("" if idempotent else " (the server may still score the batch)")
                 ) from exc
             except OSError as exc:
                 self._discard(conn)

@@ -14,7 +14,8 @@ from typing import Any, Dict, List
 import support
 from support import example, example_rows, numpy_hidden, run_cli
 
-from rewardc_client import RewardClient, RewardcError, RewardcStartError
+from rewardc_client import RewardClient, RewardcConnectionError, RewardcError, RewardcStartError
+from rewardc_client.server import group_has_live_members
 
 try:
     import numpy
@@ -150,12 +151,27 @@ class LifecycleTest(unittest.TestCase):
         self.assertTrue(client.closed)
         client.close()  # closing twice is harmless
 
+    def test_backend_auto_runs_behind_rewardcs_stderr_filter_and_stops_with_it(self) -> None:
+        with RewardClient(example("grpo_lambda")) as client:  # may open WebGPU: a parent filtering a child
+            self.assertIn(client.spec()["backend"], ("cpu", "webgpu"))
+            process = client.process
+        self.assertEqual(process.returncode, 0)
+        self.assertFalse(group_has_live_members(process.pid))
+
     def test_a_forgotten_client_does_not_leak_its_server(self) -> None:
         client = RewardClient(example("grpo_lambda"), backend="cpu")
         process = client.process
         del client
         gc.collect()
         self.assertIsNotNone(process.poll())
+
+    def test_a_server_that_died_is_reported_with_its_exit(self) -> None:
+        with RewardClient(example("grpo_lambda"), backend="cpu") as client:
+            client.process.kill()
+            client.process.wait()
+            with self.assertRaises(RewardcConnectionError) as caught:
+                client.score(example_rows("grpo_lambda"))
+            self.assertIn("rewardc serve has exited with code -9", str(caught.exception))
 
     def test_tcp_port(self) -> None:
         with RewardClient(example("grpo_lambda"), backend="cpu", port=0) as client:
