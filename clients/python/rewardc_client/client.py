@@ -165,7 +165,10 @@ class RewardClient:
         backend and protocol version. Read once and cached (a server's spec never changes)."""
         with self._spec_lock:
             if self._spec is None:
-                self._spec = decode_numbers(self._get_json("/v1/spec"))
+                spec = self._get_json("/v1/spec")
+                if isinstance(spec, dict) and isinstance(spec.get("params"), dict):
+                    spec["params"] = decode_numbers(spec["params"])  # a param may be inf
+                self._spec = spec
             return self._spec
 
     def score(
