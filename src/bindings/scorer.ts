@@ -151,11 +151,7 @@ function columnInput(layout: BindingLayout, inputs: unknown): ColumnInput {
   }
   const key = layout.groupKey;
   const groupKeys = key === null ? undefined : ((key.input !== null ? columns[key.name] : inputs[key.name]) as ArrayLike<GroupKey> | undefined);
-  const given: ColumnInput = { columns, offsets, ...(groupKeys !== undefined ? { groupKeys } : {}) };
-  if (layout.texts.length === 0) return given;
-  // ADAPTER (string inputs): `ColumnInput.texts` is being added to batch.ts by the text-input work. Until it is
-  // merged this field is ignored there and the derived inputs are reported missing; afterwards drop the cast.
-  return { ...given, texts } as ColumnInput;
+  return { columns, offsets, texts, ...(groupKeys !== undefined ? { groupKeys } : {}) };
 }
 
 /** Outputs by name, plus the batch's offsets of every ragged axis an output runs along. */

@@ -12,13 +12,15 @@ import { buildCommand, runBuild } from "./build.js";
 import { checkCommand, runCheck } from "./check.js";
 import { UsageError } from "./io.js";
 import { runCommand, runRun } from "./run.js";
+import { serveCommand } from "./serveCommand.js";
 import { testCommand } from "./testCommand.js";
 
 const COMMANDS: { spec: CommandSpec; run: (argv: string[], color: boolean) => number | Promise<number> }[] = [
   { spec: checkCommand, run: runCheck },
   { spec: buildCommand, run: runBuild },
   { spec: runCommand, run: runRun },
-  // Loaded when used: property tests need fast-check, which scoring does not.
+  // Loaded when used: the server needs Arrow, and property tests fast-check, which the other commands do not.
+  { spec: serveCommand, run: async (argv, color) => (await import("./serve.js")).runServe(argv, color) },
   { spec: testCommand, run: async (argv, color) => (await import("./test.js")).runTest(argv, color) },
 ];
 
@@ -81,9 +83,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Commands that may open a WebGPU device: `run` and `test` unless they ask for the CPU. */
+/** Commands that may open a WebGPU device: `run`, `serve` and `test` unless they ask for the CPU. */
 function mayUseGpu(command: string, args: string[]): boolean {
-  if (command !== "run" && command !== "test") return false;
+  if (command !== "run" && command !== "serve" && command !== "test") return false;
   const i = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
   const value = i < 0 ? "auto" : args[i]!.includes("=") ? args[i]!.slice("--backend=".length) : args[i + 1];
   return value !== "cpu";

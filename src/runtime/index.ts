@@ -8,3 +8,4 @@ export { batchFromRows, type RowsResult } from "./rows.js";
 export { initialState, resolveParams, Session, type ScoreResult, type SessionOptions } from "./session.js";
 export { releaseGpu } from "./webgpu/device.js";
 export { BACKEND_CHOICES, openBackend, type Backend, type BackendChoice, type OpenedBackend } from "./backend.js";
+export { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, batchFromArrow, readArrowTable, scoresToArrow, type ArrowBatchOptions, type ArrowBatchResult, type ScoresToArrowExtra } from "./arrow.js";
