@@ -1,5 +1,6 @@
 /** Argument parsing for every command: one table of options each, `--help` generated from it. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { BACKEND_CHOICES, type BackendChoice } from "../runtime/backend.js";
 import { UsageError } from "./io.js";
 
 export interface OptionSpec {
@@ -41,4 +42,11 @@ export function parseCommand(command: CommandSpec, argv: string[]): { values: Re
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}\nRun \`rewardc ${command.name} --help\` for usage.`);
   }
+}
+
+/** The value of a `--backend` option (default auto). */
+export function parseBackendChoice(value: string | undefined): BackendChoice {
+  if (value === undefined) return "auto";
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new UsageError(`--backend takes ${BACKEND_CHOICES.join(", ")}, found \`${value}\``);
 }

@@ -6,10 +6,10 @@ import type { Batch, Column } from "../runtime/batch.js";
 import { formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError, type RowError } from "../runtime/errors.js";
 import { parseJsonl } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../runtime/backend.js";
 import { Session, type ScoreResult } from "../runtime/session.js";
 import { releaseGpu } from "../runtime/webgpu/device.js";
-import { parseCommand, type CommandSpec } from "./args.js";
+import { outputsPerRollout } from "../runtime/outputs.js";
+import { parseBackendChoice, parseCommand, type CommandSpec } from "./args.js";
 import { shortestF32 } from "../util/numbers.js";
 import { formatOfPath, parseFormat, readInput, sniffFormat, tableToJsonLines, specTableFromRows, UsageError, writeFileAtomic, type DataFormat } from "./io.js";
 import { loadSpec } from "./loadSpec.js";
@@ -121,7 +121,7 @@ export async function runRun(argv: string[], color: boolean): Promise<number> {
     }
   }
 
-  const choice = backendChoice(values.backend as string | undefined);
+  const choice = parseBackendChoice(values.backend as string | undefined);
   const { session, notice } = await Session.open(module, { params, backend: choice });
   if (notice) process.stderr.write(`rewardc: ${notice}\n`);
   const statePath = values.state as string | undefined;
@@ -374,26 +374,15 @@ function jsonlLines(
   rowTexts: string[],
   rowObjects: Record<string, unknown>[] | null,
 ): { lines: string[]; nonFinite: number } {
-  const { outputs } = result;
-  const offsets = advantageOffsets(module, batch.axes);
   let nonFinite = 0;
+  const perRollout = outputsPerRollout(module, batch.size, batch.axes, result.outputs, (x) => {
+    if (Number.isFinite(x)) return shortestF32(x);
+    nonFinite++;
+    return null;
+  });
   const lines: string[] = [];
   for (let i = 0; i < batch.size; i++) {
-    const fields: [string, unknown][] = [];
-    for (const output of module.outputs) {
-      const column = outputs.get(output.name)!;
-      if (output.name === "keep") fields.push(["keep", column[i] !== 0]);
-      else if (output.name === "advantage" && offsets) {
-        const values: (number | null)[] = [];
-        for (let k = offsets[i]!; k < offsets[i + 1]!; k++) values.push(jsonNumber(column[k]!));
-        nonFinite += values.filter((v) => v === null).length;
-        fields.push(["advantage", values]);
-      } else {
-        const v = jsonNumber(column[i]!);
-        if (v === null) nonFinite++;
-        fields.push([output.name, v]);
-      }
-    }
+    const fields: [string, unknown][] = [...perRollout].map(([name, values]) => [name, values[i]]);
     const row = rowObjects?.[start + i];
     // Re-serialising would round big ints and print `3.0` as `3`: add the outputs to the row's own text instead,
     // unless --overwrite replaces a field of the row, which only a rewrite can do.
@@ -424,12 +413,6 @@ function nonFiniteState(module: IrModule, before: Record<string, number>, after:
   return warnings;
 }
 
-function backendChoice(value: string | undefined): BackendChoice {
-  if (value === undefined) return "auto";
-  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new UsageError(`--backend takes ${BACKEND_CHOICES.join(", ")}, found \`${value}\``);
-}
-
 function rowErrors(path: string, text: string): number {
   process.stderr.write(`error: invalid rollouts in \`${path}\`\n${text}\n`);
   return 2;
@@ -437,15 +420,6 @@ function rowErrors(path: string, text: string): number {
 
 function jsonNumber(x: number): number | null {
   return Number.isFinite(x) ? shortestF32(x) : null;
-}
-
-/** Offsets of the advantage's axis when the advantage is per element, so each row gets its own array. */
-function advantageOffsets(module: IrModule, axes: Map<string, Int32Array>): Int32Array | null {
-  const adv = module.outputs.find((o) => o.name === "advantage");
-  if (!adv) return null;
-  const level = module.nodes[adv.node]!.level;
-  if (level.kind !== "element") return null;
-  return axes.get(level.axis) ?? null;
 }
 
 /** Why an output would replace an input field or column of the same name, or null. */

@@ -1,8 +1,7 @@
 /** `rewardc serve SPEC`: a long-lived scoring server (protocol: docs/serve.md; options: serveCommand.ts). */
-import { BACKEND_CHOICES, type BackendChoice } from "../runtime/backend.js";
 import { releaseGpu } from "../runtime/webgpu/device.js";
 import { DEFAULT_MAX_REQUEST_BYTES, startServer } from "../server/server.js";
-import { parseCommand } from "./args.js";
+import { parseBackendChoice, parseCommand } from "./args.js";
 import { UsageError } from "./io.js";
 import { loadSpec } from "./loadSpec.js";
 import { parseParams } from "./run.js";
@@ -19,7 +18,7 @@ export async function runServe(argv: string[], color: boolean): Promise<number> 
   const maxText = values["max-request-bytes"] as string | undefined;
   const maxRequestBytes = maxText === undefined ? DEFAULT_MAX_REQUEST_BYTES : wholeNumber("--max-request-bytes", maxText, Number.MAX_SAFE_INTEGER);
   const params = parseParams((values.param as string[] | undefined) ?? []);
-  const backend = backendChoice(values.backend as string | undefined);
+  const backend = parseBackendChoice(values.backend as string | undefined);
 
   const loaded = loadSpec(positionals[0]!, color);
   if ("exitCode" in loaded) return loaded.exitCode;
@@ -59,8 +58,3 @@ function wholeNumber(flag: string, text: string, max: number): number {
   return n;
 }
 
-function backendChoice(value: string | undefined): BackendChoice {
-  if (value === undefined) return "auto";
-  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new UsageError(`--backend takes ${BACKEND_CHOICES.join(", ")}, found \`${value}\``);
-}

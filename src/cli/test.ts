@@ -4,11 +4,11 @@ import type { IrModule } from "../compiler/ir.js";
 import { didYouMean } from "../compiler/didYouMean.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { SourceMap } from "../diagnostics/sourceMap.js";
-import { openBackend, BACKEND_CHOICES, type Backend, type BackendChoice } from "../runtime/backend.js";
+import { openBackend, type Backend } from "../runtime/backend.js";
 import { releaseGpu } from "../runtime/webgpu/device.js";
 import { checkProperties, DEFAULT_RUNS, propertyNames, randomSeed, type PropertyResult } from "../testing/check.js";
 import { counterexampleJsonl, counterexampleTable } from "../testing/report.js";
-import { parseCommand } from "./args.js";
+import { parseBackendChoice, parseCommand } from "./args.js";
 import { parseParams } from "./run.js";
 import { testCommand } from "./testCommand.js";
 import { UsageError, writeFileAtomic } from "./io.js";
@@ -30,7 +30,7 @@ export async function runTest(argv: string[], color: boolean): Promise<number> {
   const params = parseParams(paramItems);
   const paramFlags = paramItems.map((p) => ` --param ${p}`).join("");
   const runs = positiveInt("runs", values.runs as string | undefined, DEFAULT_RUNS);
-  const choice = backendChoice(values.backend as string | undefined);
+  const choice = parseBackendChoice(values.backend as string | undefined);
   const only = values.property as string[] | undefined;
   const outDir = values["out-dir"] as string | undefined;
   const tty = process.stderr.isTTY === true || process.env.REWARDC_STDERR_TTY === "1";
@@ -97,11 +97,6 @@ function positiveIntOrZero(value: string): number {
   return Number(value);
 }
 
-function backendChoice(value: string | undefined): BackendChoice {
-  if (value === undefined) return "auto";
-  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new UsageError(`--backend takes ${BACKEND_CHOICES.join(", ")}, found \`${value}\``);
-}
 
 /** Reports `--property` names the spec does not have, as diagnostics; true when all are known. */
 function checkNames(module: IrModule, file: string, only: string[], color: boolean): boolean {

@@ -84,12 +84,22 @@ export function decodeString(raw: string): { value: string } | { badEscape: stri
 
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", "\\": "\\", '"': '"' };
 
-/** The regex engine's complaint about a pattern, or null when it compiles (with the `u` flag, as the host uses it). */
+/**
+ * The RegExp of a `matches`/`count_matches` pattern, the one definition the checker and the host share: flags as
+ * written (any of i, m, s) plus `u`, and `g` for counting. Throws a SyntaxError for a pattern ECMAScript rejects.
+ */
+export function textRegExp(pattern: string, flags: string, global = false): RegExp {
+  const bad = flagsError(flags);
+  if (bad) throw new SyntaxError(bad);
+  return new RegExp(pattern, `${flags}u${global ? "g" : ""}`);
+}
+
+/** The regex engine's complaint about a pattern, or null when it compiles as the host will compile it. */
 export function regexError(pattern: string, flags: string): string | null {
   const bad = flagsError(flags);
   if (bad) return bad;
   try {
-    new RegExp(pattern, flags + "u");
+    textRegExp(pattern, flags);
     return null;
   } catch (e) {
     return (e as Error).message;

@@ -47,21 +47,11 @@
  */
 import type { Column } from "../compiler/columnOps.js";
 import { allocColumn } from "../compiler/columnOps.js";
-import type { InputDecl, IrModule, Scalar, TextExpr, TextFeature } from "../compiler/ir.js";
+import type { InputDecl, IrModule, TextExpr, TextFeature } from "../compiler/ir.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
+import { FEATURE_TYPES, textRegExp } from "../compiler/text.js";
 
-/** The type of each feature's column. */
-export const FEATURE_TYPES: Record<TextFeature["fn"], Scalar> = {
-  matches: "bool",
-  count_matches: "i32",
-  count: "i32",
-  chars: "i32",
-  words: "i32",
-  has_number: "bool",
-  final_number: "f32",
-  number: "f32",
-  equals: "bool",
-};
+export { FEATURE_TYPES, textRegExp };
 
 /**
  * The derived columns of `module` (one per input with a `feature`) for a batch of `size` rollouts whose `string`
@@ -174,18 +164,6 @@ function scalarFunction(feature: Exclude<TextFeature, { fn: "equals" }>): (s: st
 
 // ---------------------------------------------------------------------------------------------------------
 // Regexes
-
-const ALLOWED_FLAGS = /^[ims]*$/;
-
-/**
- * The RegExp of a `matches`/`count_matches` pattern: flags as written (any of i, m, s) plus `u`, and `g` for
- * counting. Throws a SyntaxError for a pattern ECMAScript rejects: the checker calls this to validate patterns,
- * so at run time one never does.
- */
-export function textRegExp(pattern: string, flags: string, global = false): RegExp {
-  if (!ALLOWED_FLAGS.test(flags)) throw new SyntaxError(`regex flags may only be i, m and s; found "${flags}"`);
-  return new RegExp(pattern, `${flags}u${global ? "g" : ""}`);
-}
 
 /** Non-overlapping matches of a global, unicode `re` in s; an empty match moves on by one code point. */
 export function countMatches(re: RegExp, s: string): number {

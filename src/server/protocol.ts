@@ -14,7 +14,7 @@ import { batchFromRows } from "../runtime/rows.js";
 import type { ScoreResult } from "../runtime/session.js";
 import { typeName } from "../runtime/values.js";
 import { shortestF32 } from "../util/numbers.js";
-import { outputsPerRollout } from "./outputs.js";
+import { outputsPerRollout } from "../runtime/outputs.js";
 
 export const PROTOCOL_VERSION = 1;
 

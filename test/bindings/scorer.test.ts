@@ -1,7 +1,7 @@
 /** The runtime behind generated bindings, in process: what it checks before scoring and how it shapes results. */
 import { afterAll, describe, expect, it } from "vitest";
 import { artifactChecksum, BINDINGS_LAYOUT, openTypedScorer, type EmbeddedSpec } from "../../src/bindings/scorer.js";
-import { parseArtifact, serializeArtifact } from "../../src/runtime/artifact.js";
+import { ARTIFACT_VERSION, parseArtifact, serializeArtifact } from "../../src/runtime/artifact.js";
 import { RuntimeInputError } from "../../src/runtime/errors.js";
 import { releaseGpu } from "../../src/runtime/webgpu/device.js";
 import { compileOk } from "../support.js";
@@ -89,8 +89,8 @@ describe("openTypedScorer", () => {
     await expect(fail(embed(artifact, { layout: BINDINGS_LAYOUT + 1 }))).rejects.toThrow(`the bindings of spec \`flags\` use layout ${BINDINGS_LAYOUT + 1}; this rewardc reads layout ${BINDINGS_LAYOUT}: regenerate them with \`rewardc build SPEC --emit ts\``);
     const edited = artifact.replace('"default":0', '"default":1');
     await expect(fail({ ...embed(artifact), artifact: edited })).rejects.toThrow(/the bindings of spec `flags` were edited after generation \(checksum [0-9a-f]{8}, expected [0-9a-f]{8}\)/);
-    const future = artifact.replace('"version":1', '"version":2');
-    await expect(fail(embed(future))).rejects.toThrow("the bindings of spec `flags` is a version 2 artifact; this rewardc reads version 1: rebuild it");
+    const future = artifact.replace(`"version":${ARTIFACT_VERSION}`, `"version":${ARTIFACT_VERSION + 1}`);
+    await expect(fail(embed(future))).rejects.toThrow(`the bindings of spec \`flags\` is a version ${ARTIFACT_VERSION + 1} artifact; this rewardc reads version ${ARTIFACT_VERSION}: rebuild it`);
     await expect(fail(embed(future))).rejects.toBeInstanceOf(RuntimeInputError);
   });
 });
@@ -104,6 +104,6 @@ describe("parseArtifact", () => {
   it("names what it reads in every message", () => {
     expect(() => parseArtifact("{", "`a.json`")).toThrow(/^cannot read artifact `a.json`: /);
     expect(() => parseArtifact("[]", "`a.json`")).toThrow("`a.json` is not a rewardc artifact");
-    expect(() => parseArtifact('{"format":"rewardc-module","version":1,"module":{"name":"x"}}', "`a.json`")).toThrow("`a.json` is damaged: ");
+    expect(() => parseArtifact(`{"format":"rewardc-module","version":${ARTIFACT_VERSION},"module":{"name":"x"}}`, "`a.json`")).toThrow("`a.json` is damaged: ");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Arrow columns for `string` inputs. Written against the string-input contract (`input completion : string`,
- * features computed on the host, `batchFromColumns(module, { ..., texts })`): these pass once that work is merged.
+ * features computed on the host, `batchFromColumns(module, { ..., texts })`): the answer check is `text.boxed(completion) == answer`.
  */
 import { Dictionary, Int32, LargeUtf8, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ const SPEC = `reward boxed
 group by prompt
 input completion : string
 input answer : string
-let right = text.equals(text.boxed(completion), answer)
+let right = text.boxed(completion) == answer
 reward = if right then 1.0 else 0.0
 advantage = std.grpo(reward)
 `;

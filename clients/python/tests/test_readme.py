@@ -17,16 +17,22 @@ def setUpModule() -> None:
     support.require_built_cli()
 
 
-def tested_block() -> str:
-    text = (CLIENT_ROOT / "README.md").read_text(encoding="utf-8")
+def tested_block(readme) -> str:
+    text = readme.read_text(encoding="utf-8")
     found = re.search(r"<!-- tested[^>]*-->\n```python\n(.*?)```", text, re.S)
     if found is None:
-        raise AssertionError("README.md has no ```python block marked <!-- tested -->")
+        raise AssertionError(f"{readme} has no ```python block marked <!-- tested -->")
     return found.group(1)
 
 
 class ReadmeTest(unittest.TestCase):
-    def test_the_training_loop_example(self) -> None:
+    def test_the_client_readme_example(self) -> None:
+        self.check_training_loop_example(CLIENT_ROOT / "README.md")
+
+    def test_the_repository_readme_example(self) -> None:
+        self.check_training_loop_example(REPO_ROOT / "README.md")
+
+    def check_training_loop_example(self, readme) -> None:
         rows = example_rows("grpo_lambda")
         rollouts = [
             SimpleNamespace(prompt_id=row["prompt"], correct=row["correct"], tokens=[0] * row["length"]) for row in rows
@@ -37,7 +43,7 @@ class ReadmeTest(unittest.TestCase):
         cwd = os.getcwd()
         os.chdir(REPO_ROOT)
         try:
-            exec(compile(tested_block(), "README.md", "exec"), namespace)
+            exec(compile(tested_block(readme), str(readme), "exec"), namespace)
         finally:
             os.chdir(cwd)
         scored, metrics = run_cli(example("grpo_lambda"), rows[:4], params={"threshold": "0.6"})

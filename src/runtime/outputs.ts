@@ -6,7 +6,7 @@
  */
 import type { IrModule } from "../compiler/ir.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
-import type { Column } from "../runtime/batch.js";
+import type { Column } from "./batch.js";
 
 export type RolloutValue<F> = boolean | F | F[];
 
