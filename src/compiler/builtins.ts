@@ -88,6 +88,8 @@ export type StructuredBuiltin =
   | { kind: "axis_shift"; dir: "prev" | "next" }
   | { kind: "axis_index" }
   | { kind: "axis_at" }
+  /** `distinct_ngrams(x, n)`; `count_distinct(x)` is the same with n = 1 (`window` fixed). */
+  | { kind: "axis_distinct"; window: number | null }
   | { kind: "group_reduce"; fn: ReduceFn; convention: boolean }
   | { kind: "group_map"; fn: GroupMapFn; convention: boolean }
   | { kind: "group_size" }
@@ -108,6 +110,8 @@ function table(): Map<string, StructuredBuiltin> {
   t.set("next", { kind: "axis_shift", dir: "next" });
   t.set("index", { kind: "axis_index" });
   t.set("at", { kind: "axis_at" });
+  t.set("distinct_ngrams", { kind: "axis_distinct", window: null });
+  t.set("count_distinct", { kind: "axis_distinct", window: 1 });
   for (const fn of reduceFns) {
     t.set(`group.${fn}`, { kind: "group_reduce", fn, convention: hasConvention(fn) });
     t.set(`batch.${fn}`, { kind: "batch_reduce", fn, convention: hasConvention(fn) });

@@ -76,6 +76,8 @@ class Checker {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly axes = new Map<string, Axis>();
   private readonly inputLevels = new Map<string, { type: Scalar; level: Level }>();
+  /** Declared params, for rules that read a param's range (the window length of `distinct_ngrams`). */
+  private paramDecls: ParamDecl[] = [];
   private readonly usedInputs = new Set<string>();
   /** The `string` inputs: read only by text features, never by a node. */
   private readonly textInputs = new Set<string>();
@@ -103,6 +105,7 @@ class Checker {
     this.checkGroupKeyType();
     this.checkFnParamTypes();
     const params = this.declareParams();
+    this.paramDecls = params;
     const states = this.declareStates();
 
     for (const item of scope.values.values()) {
@@ -1025,7 +1028,7 @@ class Checker {
     const wantsConvention = "convention" in def && def.convention;
     const acceptsWhere = def.kind === "group_reduce" || def.kind === "batch_reduce" || (def.kind === "axis_reduce" && def.where);
     if (!this.noNamed(e, acceptsWhere ? ["where"] : [], env)) return null;
-    const positional = def.kind === "group_size" || def.kind === "batch_size" ? 0 : def.kind === "axis_shift" || def.kind === "axis_at" ? 2 : 1;
+    const positional = def.kind === "group_size" || def.kind === "batch_size" ? 0 : def.kind === "axis_shift" || def.kind === "axis_at" || (def.kind === "axis_distinct" && def.window === null) ? 2 : 1;
     const optional = def.kind === "axis_scan" && def.discount ? 1 : 0;
     const extra = wantsConvention ? 1 : 0;
     if (wantsConvention && e.args.length === positional) {
@@ -1095,6 +1098,20 @@ class Checker {
       }
       case "axis_at":
         return this.checkIndex(e.args[0]!, e.args[1]!, env, e.span);
+      case "axis_distinct": {
+        if (!this.needElement(x!, xExpr!, name, env)) return null;
+        if (x!.type === "f32") {
+          this.report(env, error("R0202", `\`${name}\` compares values exactly, so it takes ints or bools, found a float`, xExpr!.span, "this is a float", {
+            notes: ["float equality is ambiguous here: -0 equals 0, and NaN equals nothing, not even itself"],
+            help: "pass token ids, e.g. an input `tokens : int[tokens]`",
+          }));
+          return null;
+        }
+        const window = def.window === null ? this.windowLength(args[1]!, e.args[1]!, name, env) : this.b.constant(def.window, "i32", e.span);
+        if (!window) return null;
+        const axis = (x!.level as { axis: string }).axis;
+        return this.b.add({ op: "axis_distinct", axis }, "i32", ROLLOUT, [x!.id, window.id], e.span);
+      }
       case "batch_size":
         return this.b.add({ op: "batch_size" }, "i32", { kind: "batch" }, [], e.span);
       case "group_size":
@@ -1132,6 +1149,39 @@ class Checker {
         return this.b.add({ op: "batch_reduce", fn: def.fn, ddof, masked }, reductionType(def.fn, input.type), { kind: "batch" }, masked ? [input.id, mask!.id] : [input.id], e.span);
       }
     }
+  }
+
+  /**
+   * The window length of `distinct_ngrams`: an int known before the kernels run and at least 1, so both
+   * backends may assume it. A constant is checked here; a param must declare a range that starts at 1 or
+   * more (the session refuses values outside it). Anything finer (a per-rollout n) is refused.
+   */
+  private windowLength(n: Value, expr: Expr, name: string, env: Env): Checked {
+    if (n.type !== "i32") {
+      this.report(env, error("R0202", `the window length of \`${name}\` must be an int, found ${typeName(n.type)}`, expr.span, `this is ${typeName(n.type)}`, { help: `write a whole number, e.g. \`${name}(x, 3)\`` }));
+      return null;
+    }
+    if (n.level.kind === "const") {
+      const value = evaluateConstant(this.b.nodes, n.id);
+      if (value < 1) {
+        this.report(env, error("R0202", `the window length of \`${name}\` must be at least 1, found ${value}`, expr.span, "windows of fewer than 1 element"));
+        return null;
+      }
+      return n;
+    }
+    const node = this.b.nodes[n.id]!;
+    if (node.op === "param") {
+      const decl = this.paramDecls.find((p) => p.name === node.name);
+      if (decl && decl.range !== null && decl.range[0] >= 1) return n;
+      this.report(env, error("R0209", `param \`${node.name}\` is a window length, so its range must start at 1 or more`, expr.span, decl?.range ? `its range starts at ${decl.range[0]}` : "it has no range", {
+        help: `declare it with a range, e.g. \`param ${node.name} : int = ${decl?.default ?? 3} in 1..64\``,
+      }));
+      return null;
+    }
+    this.report(env, error("R0212", `the window length of \`${name}\` must be a constant or a param`, expr.span, `this is ${levelPhrase(n.level)}`, {
+      notes: ["every rollout's windows have the same length, known before the kernels run"],
+    }));
+    return null;
   }
 
   /** The value a reduction consumes, converted to the type the reduction works in. */

@@ -89,6 +89,12 @@ export type Op =
    * rollout the result is per rollout; with i per element of some axis (a gather) it is per element there.
    */
   | { op: "axis_at"; axis: string }
+  /**
+   * element -> rollout, i32. args: [x, n]: the number of distinct windows x[i..i+n) of the rollout's array
+   * (compared by value, exactly), 0 when the array is shorter than n. x is int or bool; n is a uniform int
+   * (a constant or a param) that the checker has proven >= 1.
+   */
+  | { op: "axis_distinct"; axis: string }
   /** rollout -> group. args: [x] or [x, where]. */
   | { op: "group_reduce"; fn: ReduceFn; ddof: number; masked: boolean }
   /** rollout -> rollout within the group. args: [x] */

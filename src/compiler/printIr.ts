@@ -47,6 +47,7 @@ function describeNode(node: Node): string {
       return `axis_shift.${node.dir}<${node.axis}>(${args})`;
     case "axis_index":
     case "axis_at":
+    case "axis_distinct":
       return `${node.op}<${node.axis}>(${args})`;
     case "group_reduce":
     case "batch_reduce":

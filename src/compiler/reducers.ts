@@ -223,3 +223,48 @@ export function leaveOneOutStd(values: ArrayLike<number>, n: number, skip: numbe
   for (let i = 0; i < n; i++) if (i !== skip) others[k++] = values[i]!;
   return f32(Math.sqrt(variance(others, k, ddof)));
 }
+
+let windowTable = new Int32Array(1024);
+
+/**
+ * The number of distinct windows `values[start + i .. start + i + n)` for i in [0, len - n], compared
+ * exactly by value; 0 when len < n. Each window's hash picks a slot of an open-addressing table of window
+ * starts, and probing compares the stored windows value by value: a hash collision costs time, never
+ * correctness. O(len * n) time; the table (at least twice the window count) is reused across calls.
+ */
+export function distinctWindows(values: ArrayLike<number>, start: number, len: number, n: number): number {
+  const windows = len - n + 1;
+  if (n < 1 || windows <= 0) return 0;
+  let size = 16;
+  while (size < 2 * windows) size <<= 1;
+  if (windowTable.length < size) windowTable = new Int32Array(size);
+  const table = windowTable;
+  table.fill(-1, 0, size);
+  const mask = size - 1;
+  let distinct = 0;
+  for (let i = 0; i < windows; i++) {
+    const at = start + i;
+    let h = 0x811c9dc5 | 0;
+    for (let k = 0; k < n; k++) h = Math.imul(h ^ (values[at + k]! | 0), 0x01000193);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    let slot = (h ^ (h >>> 13)) & mask;
+    for (;;) {
+      const other = table[slot]!;
+      if (other < 0) {
+        table[slot] = at;
+        distinct++;
+        break;
+      }
+      let same = true;
+      for (let k = 0; k < n; k++) {
+        if (values[other + k] !== values[at + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) break;
+      slot = (slot + 1) & mask;
+    }
+  }
+  return distinct;
+}

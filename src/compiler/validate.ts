@@ -176,7 +176,7 @@ function checkArgumentLevels(node: Node, module: IrModule, fail: (message: strin
   }
 }
 
-const READS_FINER_ARGUMENTS = new Set<Op["op"]>(["axis_reduce", "axis_at", "group_reduce", "batch_reduce"]);
+const READS_FINER_ARGUMENTS = new Set<Op["op"]>(["axis_reduce", "axis_at", "axis_distinct", "group_reduce", "batch_reduce"]);
 
 interface RuleContext {
   module: IrModule;
@@ -281,6 +281,14 @@ const OP_RULES: { [K in Op["op"]]: Rule<K> } = {
     if (!sameLevel(arg(0).level, { kind: "element", axis: node.axis })) fail(`indexes a value that is not along \`${node.axis}\``);
     if (arg(0).type !== node.type) fail(`gives ${article(arg(0).type)}, the type of its array`);
     if (arg(1).type !== "i32") fail("the index must be an int");
+  },
+  axis_distinct(node, context) {
+    const { fail, arg } = context;
+    if (!knownAxis(node.axis, context) || !argumentCount(node, 2, fail)) return;
+    if (node.level.kind !== "rollout" || node.type !== "i32") fail("must be an int at rollout level");
+    if (!sameLevel(arg(0).level, { kind: "element", axis: node.axis })) fail(`counts windows of a value that is not along \`${node.axis}\``);
+    if (arg(0).type === "f32") fail("compares values exactly: ints or bools only");
+    if (arg(1).type !== "i32" || !isUniform(arg(1).level) || arg(1).level.kind === "batch") fail("the window length must be a constant or param int");
   },
   group_reduce(node, { fail, arg }) {
     if (!known(REDUCE_FNS, node.fn, fail) || !maskedArgumentCount(node, fail) || !validDdof(node.ddof, fail)) return;

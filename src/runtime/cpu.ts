@@ -25,6 +25,8 @@
  *  - masked argmax/argmin/first_index return the position in the rollout's full array, not among the
  *    selected elements; -1 when nothing is selected.
  *  - axis_at: an index that is not an integer in [0, len) gives 0.
+ *  - axis_distinct compares window values exactly (ints and bools only); a window length below 1 is a bug
+ *    the checker rules out (constants are checked, params must declare a range starting at 1 or more).
  *  - group_map rank = #members with a strictly smaller value, count_eq = #members with an equal value
  *    (self included); both follow IEEE comparisons, so a NaN member has rank 0 and count_eq 0.
  *  - batch_reduce reduces over the items of its finest argument (x, or `where` when that is finer);
@@ -32,7 +34,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
+import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -421,6 +423,15 @@ class Evaluator {
           const rolloutOf = this.rolloutOf(level.axis!);
           for (let e = 0; e < n; e++) out[e] = pick(rolloutOf[e]!, idx[e]!);
         }
+        return out;
+      }
+      case "axis_distinct": {
+        const x = this.arg(node.args[0]!, elementLv(node.axis), this.typeOf(node.args[0]!));
+        const window = this.arg(node.args[1]!, UNIFORM, "i32")[0]!;
+        if (window < 1) throw new InternalError(`axis_distinct node ${node.id} has window length ${window}`);
+        const off = this.offsets(node.axis);
+        const out = allocColumn(node.type, n);
+        for (let r = 0; r < n; r++) out[r] = distinctWindows(x, off[r]!, off[r + 1]! - off[r]!, window);
         return out;
       }
       case "group_reduce":

@@ -22,6 +22,10 @@ import { planKernels, type ArenaName, type KernelPlan, type Slot } from "./plan.
 
 export const ROLLOUT_WORKGROUP = 64;
 export const ELEMENT_WORKGROUP = 256;
+/** Invocations per rollout of a distinct-window count, and its workgroup-memory table (u32 words). */
+export const DISTINCT_WORKGROUP = 64;
+/** Words of the table: with the two other shared words it fits the 16 KiB WebGPU guarantees. */
+export const DISTINCT_TABLE = 4064;
 /** Items per block of a batch reduction's first level, and threads of its second. */
 export const BATCH_BLOCK = 256;
 
@@ -29,6 +33,8 @@ export const BATCH_BLOCK = 256;
 export type Grid =
   | { over: "rollouts" }
   | { over: "groups" }
+  /** One workgroup per rollout (distinct-window counts). */
+  | { over: "rollout-workgroups" }
   | { over: "elements"; axis: string }
   | { over: "blocks"; domain: BatchDomain }
   | { over: "single" };
@@ -71,6 +77,9 @@ export function emitWgsl(module: IrModule): WgslProgram {
     switch (phase.kind) {
       case "axis":
         kernels.push(new KernelWriter(module, plan, `axis_${phase.axis}_s${phase.stage}`, index).axis(phase.axis, phase.nodes));
+        break;
+      case "distinct":
+        kernels.push(new KernelWriter(module, plan, `distinct_${phase.node}_s${phase.stage}`, index).distinct(phase.node));
         break;
       case "group":
         kernels.push(new KernelWriter(module, plan, `group_s${phase.stage}`, index).group(phase.nodes, false));
@@ -221,6 +230,102 @@ class KernelWriter {
     scope.line(`let el = u32(${this.readTyped(this.plan.system.elementLength.get(axis)!, r)});`);
     for (const id of nodes) new AxisNode(this, this.node(id), scope, axis, es, el).emit();
     return this.finish(scope, ROLLOUT_WORKGROUP, { over: "rollouts" }, prologue);
+  }
+
+  // ----- distinct windows: one workgroup per rollout
+
+  /**
+   * `axis_distinct`: the invocations of a workgroup take the rollout's windows in turn and insert each into a
+   * workgroup-memory open-addressing table of window starts (claimed with a compare-exchange, so of several
+   * equal windows exactly one is inserted); probing compares windows value by value, so the count is exact
+   * whatever the hash does. The table holds at least twice the windows, so probing always ends. Rollouts
+   * with more than DISTINCT_TABLE / 2 windows fall back to comparing each window with every earlier one
+   * (quadratic, still spread over the workgroup).
+   */
+  distinct(id: number): WgslKernel {
+    const node = this.node(id) as Extract<Node, { op: "axis_distinct" }>;
+    const axis = node.axis;
+    const slot = this.plan.nodeSlots.get(id)!;
+    const x = node.args[0]!;
+    const xType = this.node(x).type;
+    this.shared(`var<workgroup> wt: array<atomic<u32>, ${DISTINCT_TABLE}>;`);
+    this.shared("var<workgroup> wc: atomic<u32>;");
+    this.shared("var<workgroup> wn: u32;");
+    const prologue = ["let r = d.begin + wg;", "if (r >= d.end) { return; }"];
+    const s = new Scope(this.root, { rollout: "r", group: "g" }, "  ");
+    s.line(`let g = u32(${this.readTyped(this.plan.system.groupId, "r")});`);
+    s.line(`let es = u32(${this.readTyped(this.plan.system.elementStart.get(axis)!, "r")});`);
+    s.line(`let el = u32(${this.readTyped(this.plan.system.elementLength.get(axis)!, "r")});`);
+    const n = this.fresh("nl");
+    s.line(`let ${n} = u32(${this.value(node.args[1]!, s)});`);
+    s.line(`if (lid == 0u) { wn = select(0u, el + 1u - ${n}, el >= ${n}); atomicStore(&wc, 0u); }`);
+    s.line("let nw = workgroupUniformLoad(&wn);");
+    const word = (v: string): string => (xType === "bool" ? `select(0u, 1u, ${v})` : `bitcast<u32>(${v})`);
+    /** Appends to `into` a loop setting `same` to whether windows starting at a and b (offsets) are equal. */
+    const compare = (into: Scope, a: string, b: string, same: string): void => {
+      const k = this.fresh("k");
+      const body = into.child({});
+      const ea = this.fresh("ea");
+      const eb = this.fresh("eb");
+      const at = body.child({ element: ea, axis });
+      at.line(`let ${ea} = es + ${a} + ${k};`);
+      const va = this.value(x, at);
+      const bt = at.child({ element: eb, axis });
+      bt.line(`let ${eb} = es + ${b} + ${k};`);
+      const vb = this.value(x, bt);
+      bt.line(`if (${va} != ${vb}) { ${same} = false; break; }`);
+      at.lines.push(...bt.lines);
+      body.lines.push(...at.lines);
+      into.line(`var ${same} = true;`);
+      into.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, body);
+    };
+
+    // The table: twice the windows (16 at least), cleared per rollout.
+    const hashed = s.child({});
+    hashed.line("let ts = max(16u, 2u * nw);");
+    hashed.line(`for (var t = lid; t < ts; t += ${DISTINCT_WORKGROUP}u) { atomicStore(&wt[t], 0u); }`);
+    hashed.line("workgroupBarrier();");
+    const perWindow = hashed.child({});
+    perWindow.line("var h = 0x811c9dc5u;");
+    const k = this.fresh("k");
+    const hk = perWindow.child({});
+    const eh = this.fresh("eh");
+    const elem = hk.child({ element: eh, axis });
+    elem.line(`let ${eh} = es + i + ${k};`);
+    elem.line(`h = (h ^ ${word(this.value(x, elem))}) * 0x01000193u;`);
+    hk.lines.push(...elem.lines);
+    perWindow.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, hk);
+    perWindow.line("h = (h ^ (h >> 15u)) * 0x2c1b3c6du;");
+    perWindow.line("var p = (h ^ (h >> 13u)) % ts;");
+    const probe = perWindow.child({});
+    probe.line("let res = atomicCompareExchangeWeak(&wt[p], 0u, i + 1u);");
+    probe.line("if (res.exchanged) { atomicAdd(&wc, 1u); break; }");
+    // A weak compare-exchange may fail spuriously: the slot is still empty, try it again.
+    probe.line("if (res.old_value == 0u) { continue; }");
+    compare(probe, "(res.old_value - 1u)", "i", "same");
+    probe.line("if (same) { break; }");
+    probe.line("p = select(p + 1u, 0u, p + 1u == ts);");
+    perWindow.block("loop", probe);
+    hashed.block(`for (var i = lid; i < nw; i += ${DISTINCT_WORKGROUP}u)`, perWindow);
+
+    const quadratic = s.child({});
+    const each = quadratic.child({});
+    each.line("var first = true;");
+    const earlier = each.child({});
+    compare(earlier, "j", "i", "same");
+    earlier.line("if (same) { first = false; break; }");
+    each.block("for (var j = 0u; j < i; j++)", earlier);
+    each.line("if (first) { atomicAdd(&wc, 1u); }");
+    quadratic.block(`for (var i = lid; i < nw; i += ${DISTINCT_WORKGROUP}u)`, each);
+
+    s.block(`if (nw <= ${DISTINCT_TABLE / 2}u)`, hashed, "} else {");
+    s.lines.push(...quadratic.lines);
+    s.line("}");
+    s.line("workgroupBarrier();");
+    const done = s.child({});
+    this.write(done, slot, "r", "i32", "i32(atomicLoad(&wc))");
+    s.block("if (lid == 0u)", done);
+    return this.finish(s, DISTINCT_WORKGROUP, { over: "rollout-workgroups" }, prologue);
   }
 
   // ----- group kernels: one workgroup per group

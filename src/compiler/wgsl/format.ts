@@ -9,7 +9,7 @@ export function formatWgslProgram(program: WgslProgram): string {
     `// ---- prelude included by every kernel\n${PRELUDE.trim()}`,
   ];
   for (const kernel of program.kernels) {
-    const grid = kernel.grid.over === "single" ? "one workgroup" : kernel.grid.over === "blocks" ? `blocks of 256 ${kernel.grid.domain.kind === "element" ? `elements of ${kernel.grid.domain.axis}` : `${kernel.grid.domain.kind}s`}` : kernel.grid.over === "elements" ? `elements of ${kernel.grid.axis}` : kernel.grid.over;
+    const grid = kernel.grid.over === "single" ? "one workgroup" : kernel.grid.over === "blocks" ? `blocks of 256 ${kernel.grid.domain.kind === "element" ? `elements of ${kernel.grid.domain.axis}` : `${kernel.grid.domain.kind}s`}` : kernel.grid.over === "elements" ? `elements of ${kernel.grid.axis}` : kernel.grid.over === "rollout-workgroups" ? "a workgroup per rollout" : kernel.grid.over;
     parts.push(
       [
         `// ---- kernel ${kernel.name}: workgroup ${kernel.workgroupSize === "group" ? "W (a power of two covering the largest group, at most 256)" : kernel.workgroupSize}, over ${grid}`,

@@ -144,6 +144,7 @@ export class InlineEmitter {
       case "param":
       case "state":
       case "axis_reduce":
+      case "axis_distinct":
       case "axis_at":
       case "axis_scan":
       case "axis_shift":

@@ -17,8 +17,9 @@
  * recomputed inline by whichever kernel reads it: no dispatch and no memory for it.
  *
  * A materialised node's stage is one more than the latest stage it depends on; all nodes of one stage are
- * computed by the dispatches of that stage: one per axis for per-rollout loops over arrays, one for group
- * reductions and maps (a workgroup per group), and a two-level reduction per batch reduction.
+ * computed by the dispatches of that stage: one per axis for per-rollout loops over arrays, one per
+ * distinct-window count (a workgroup per rollout), one for group reductions and maps (a workgroup per
+ * group), and a two-level reduction per batch reduction.
  */
 import { InternalError } from "../../diagnostics/diagnostic.js";
 import type { IrModule, Node, Scalar } from "../ir.js";
@@ -34,6 +35,8 @@ export interface Slot {
 export type Phase =
   | { kind: "axis"; stage: number; axis: string; nodes: number[] }
   | { kind: "group"; stage: number; nodes: number[] }
+  /** Distinct windows of one axis_distinct node: a workgroup per rollout (see emitWgsl.ts). */
+  | { kind: "distinct"; stage: number; node: number }
   | { kind: "batch"; stage: number; node: number }
   | { kind: "output"; outputs: { name: string; node: number; slot: Slot }[] }
   | { kind: "element-output"; axis: string; outputs: { name: string; node: number; slot: Slot }[] };
@@ -61,7 +64,7 @@ export interface KernelPlan {
   stages: number;
 }
 
-const MATERIALISED = new Set(["input", "axis_reduce", "axis_at", "axis_scan", "axis_shift", "group_reduce", "group_map", "group_size", "batch_reduce", "batch_size", "param", "state"]);
+const MATERIALISED = new Set(["input", "axis_reduce", "axis_at", "axis_distinct", "axis_scan", "axis_shift", "group_reduce", "group_map", "group_size", "batch_reduce", "batch_size", "param", "state"]);
 
 export function isMaterialised(node: Node): boolean {
   return MATERIALISED.has(node.op);
@@ -124,6 +127,7 @@ export function planKernels(module: IrModule): KernelPlan {
         nodeSlots.set(node.id, slot(node.level.kind === "element" ? `element:${node.level.axis}` : "rollout", node.type));
         break;
       case "axis_reduce":
+      case "axis_distinct":
       case "group_map":
         nodeSlots.set(node.id, slot("rollout", node.type));
         break;
@@ -154,6 +158,7 @@ export function planKernels(module: IrModule): KernelPlan {
       const onAxis = nodes.filter((n) => (n.op === "axis_reduce" || n.op === "axis_at" || n.op === "axis_scan" || n.op === "axis_shift") && loopAxis(n) === axis.name);
       if (onAxis.length > 0) phases.push({ kind: "axis", stage: s, axis: axis.name, nodes: onAxis.map((n) => n.id) });
     }
+    for (const n of nodes) if (n.op === "axis_distinct") phases.push({ kind: "distinct", stage: s, node: n.id });
     const groupNodes = nodes.filter((n) => n.op === "group_reduce" || n.op === "group_map");
     if (groupNodes.length > 0) phases.push({ kind: "group", stage: s, nodes: groupNodes.map((n) => n.id) });
     for (const n of nodes) if (n.op === "batch_reduce") phases.push({ kind: "batch", stage: s, node: n.id });

@@ -352,6 +352,7 @@ export class WebGpuExecutor {
       case "single":
         return [{ begin: 0, end: this.blocksOf(layout, kernel), count: 0, words: aligned(rolloutSpan(0, 0)), workgroups: 1 }];
       case "rollouts":
+      case "rollout-workgroups":
       case "groups":
       case "elements": {
         const out: Window[] = [];
@@ -376,6 +377,7 @@ export class WebGpuExecutor {
           const r1 = layout.groupStart[g1]!;
           const span = aligned(rolloutSpan(r0, r1));
           if (grid.over === "rollouts") out.push({ begin: r0, end: r1, count: 0, words: span, workgroups: Math.ceil((r1 - r0) / ROLLOUT_WORKGROUP) });
+          else if (grid.over === "rollout-workgroups") out.push({ begin: r0, end: r1, count: 0, words: span, workgroups: r1 - r0 });
           else if (grid.over === "groups") {
             const perWorkgroup = kernel.groupStrategy === "sequential" ? GROUP_SEQUENTIAL_WORKGROUP : 1;
             out.push({ begin: g, end: g1, count: 0, words: span, workgroups: Math.ceil((g1 - g) / perWorkgroup) });
