@@ -260,6 +260,8 @@ class KernelWriter {
     s.line(`let ${n} = u32(${this.value(node.args[1]!, s)});`);
     s.line(`if (lid == 0u) { wn = select(0u, el + 1u - ${n}, el >= ${n}); atomicStore(&wc, 0u); }`);
     s.line("let nw = workgroupUniformLoad(&wn);");
+    // Each invocation counts its new windows and adds them once: no contended atomic per window.
+    s.line("var mine = 0u;");
     const word = (v: string): string => (xType === "bool" ? `select(0u, 1u, ${v})` : `bitcast<u32>(${v})`);
     /** Appends to `into` a loop setting `same` to whether windows starting at a and b (offsets) are equal. */
     const compare = (into: Scope, a: string, b: string, same: string): void => {
@@ -267,15 +269,15 @@ class KernelWriter {
       const body = into.child({});
       const ea = this.fresh("ea");
       const eb = this.fresh("eb");
-      const at = body.child({ element: ea, axis });
+      // Two element scopes, one per window: each binds its own element index for the value of x.
+      const at = new Scope(body, { element: ea, axis }, body.indent);
       at.line(`let ${ea} = es + ${a} + ${k};`);
       const va = this.value(x, at);
-      const bt = at.child({ element: eb, axis });
+      const bt = new Scope(at, { element: eb, axis }, body.indent);
       bt.line(`let ${eb} = es + ${b} + ${k};`);
       const vb = this.value(x, bt);
       bt.line(`if (${va} != ${vb}) { ${same} = false; break; }`);
-      at.lines.push(...bt.lines);
-      body.lines.push(...at.lines);
+      body.lines.push(...at.lines, ...bt.lines);
       into.line(`var ${same} = true;`);
       into.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, body);
     };
@@ -290,7 +292,7 @@ class KernelWriter {
     const k = this.fresh("k");
     const hk = perWindow.child({});
     const eh = this.fresh("eh");
-    const elem = hk.child({ element: eh, axis });
+    const elem = new Scope(hk, { element: eh, axis }, hk.indent);
     elem.line(`let ${eh} = es + i + ${k};`);
     elem.line(`h = (h ^ ${word(this.value(x, elem))}) * 0x01000193u;`);
     hk.lines.push(...elem.lines);
@@ -299,7 +301,7 @@ class KernelWriter {
     perWindow.line("var p = (h ^ (h >> 13u)) % ts;");
     const probe = perWindow.child({});
     probe.line("let res = atomicCompareExchangeWeak(&wt[p], 0u, i + 1u);");
-    probe.line("if (res.exchanged) { atomicAdd(&wc, 1u); break; }");
+    probe.line("if (res.exchanged) { mine++; break; }");
     // A weak compare-exchange may fail spuriously: the slot is still empty, try it again.
     probe.line("if (res.old_value == 0u) { continue; }");
     compare(probe, "(res.old_value - 1u)", "i", "same");
@@ -315,12 +317,13 @@ class KernelWriter {
     compare(earlier, "j", "i", "same");
     earlier.line("if (same) { first = false; break; }");
     each.block("for (var j = 0u; j < i; j++)", earlier);
-    each.line("if (first) { atomicAdd(&wc, 1u); }");
+    each.line("if (first) { mine++; }");
     quadratic.block(`for (var i = lid; i < nw; i += ${DISTINCT_WORKGROUP}u)`, each);
 
     s.block(`if (nw <= ${DISTINCT_TABLE / 2}u)`, hashed, "} else {");
     s.lines.push(...quadratic.lines);
     s.line("}");
+    s.line("atomicAdd(&wc, mine);");
     s.line("workgroupBarrier();");
     const done = s.child({});
     this.write(done, slot, "r", "i32", "i32(atomicLoad(&wc))");
