@@ -1099,7 +1099,7 @@ class Checker {
       case "axis_at":
         return this.checkIndex(e.args[0]!, e.args[1]!, env, e.span);
       case "axis_distinct": {
-        if (!this.needElement(x!, xExpr!, name, env)) return null;
+        if (!this.needElement(x!, xExpr!, name, env, "int[tokens]")) return null;
         if (x!.type === "f32") {
           this.report(env, error("R0202", `\`${name}\` compares values exactly, so it takes ints or bools, found a float`, xExpr!.span, "this is a float", {
             notes: ["float equality is ambiguous here: -0 equals 0, and NaN equals nothing, not even itself"],
@@ -1514,10 +1514,10 @@ class Checker {
     return true;
   }
 
-  private needElement(x: Value, expr: Expr, name: string, env: Env): boolean {
+  private needElement(x: Value, expr: Expr, name: string, env: Env, arrayExample = "float[tokens]"): boolean {
     if (x.level.kind === "element") return true;
     const alt = STRUCTURED_BUILTINS.has(`group.${name}`) ? ` To reduce over the group, use \`group.${name}(${exprText(expr)})\`.` : "";
-    this.report(env, error("R0203", `\`${name}\` works along a ragged array, but ${describe(expr)} is ${levelPhrase(x.level)}`, expr.span, `this is ${levelPhrase(x.level)}`, { help: `pass an array input such as \`float[tokens]\`.${alt}` }));
+    this.report(env, error("R0203", `\`${name}\` works along a ragged array, but ${describe(expr)} is ${levelPhrase(x.level)}`, expr.span, `this is ${levelPhrase(x.level)}`, { help: `pass an array input such as \`${arrayExample}\`.${alt}` }));
     return false;
   }
 
