@@ -28,7 +28,7 @@ describeGpu("WGSL compiles cleanly on Dawn", () => {
   });
 });
 
-it.each(["examples/grpo_lambda.reward", "examples/process_delta.reward", "test/fixtures/ok/group_ops.reward"])("WGSL snapshot of %s", async (file) => {
+it.each(["examples/grpo_lambda.reward", "examples/process_delta.reward", "examples/repetition_penalty.reward", "test/fixtures/ok/group_ops.reward"])("WGSL snapshot of %s", async (file) => {
   const { module } = compileFile(file);
   await expect(formatWgslProgram(emitWgsl(module!))).toMatchFileSnapshot(`../__snapshots__/wgsl/${basename(file, ".reward")}.wgsl`);
 });
