@@ -238,14 +238,17 @@ class KernelWriter {
    * `axis_distinct`: the invocations of a workgroup take the rollout's windows in turn and insert each into a
    * workgroup-memory open-addressing table of window starts (claimed with a compare-exchange, so of several
    * equal windows exactly one is inserted); probing compares windows value by value, so the count is exact
-   * whatever the hash does. The table holds at least twice the windows, so probing always ends. Rollouts
-   * with more than DISTINCT_TABLE / 2 windows fall back to comparing each window with every earlier one
-   * (quadratic, still spread over the workgroup).
+   * whatever the hash does. The table holds at least twice the windows, so probing always ends. A rollout
+   * with more than DISTINCT_TABLE / 2 windows does not fit: its first invocation alone runs the same
+   * insertion over a table of its own in the `scratch:<axis>` arena (two words per element), still O(len · n).
    */
   distinct(id: number): WgslKernel {
     const node = this.node(id) as Extract<Node, { op: "axis_distinct" }>;
     const axis = node.axis;
     const slot = this.plan.nodeSlots.get(id)!;
+    const table = this.plan.distinctTables.get(axis)!;
+    if (this.row(table.arena) !== 2) throw new InternalError(`the scratch table of \`${axis}\` is not two words per element`);
+    const ta = this.arena(table.arena);
     const x = node.args[0]!;
     const xType = this.node(x).type;
     this.shared(`var<workgroup> wt: array<atomic<u32>, ${DISTINCT_TABLE}>;`);
@@ -262,66 +265,78 @@ class KernelWriter {
     s.line("let nw = workgroupUniformLoad(&wn);");
     // Each invocation counts its new windows and adds them once: no contended atomic per window.
     s.line("var mine = 0u;");
-    const word = (v: string): string => (xType === "bool" ? `select(0u, 1u, ${v})` : `bitcast<u32>(${v})`);
-    /** Appends to `into` a loop setting `same` to whether windows starting at a and b (offsets) are equal. */
-    const compare = (into: Scope, a: string, b: string, same: string): void => {
+
+    /** Opens the loop over windows `first, first + step, ...`; its body has `p`, the window's first slot. */
+    const windows = (into: Scope, first: string, step: string): Scope => {
+      const perWindow = into.child({});
+      perWindow.line("var h = 0x811c9dc5u;");
       const k = this.fresh("k");
-      const body = into.child({});
+      const hk = perWindow.child({});
+      const eh = this.fresh("eh");
+      const elem = new Scope(hk, { element: eh, axis }, hk.indent);
+      elem.line(`let ${eh} = es + i + ${k};`);
+      const v = this.value(x, elem);
+      elem.line(`h = (h ^ ${xType === "bool" ? `select(0u, 1u, ${v})` : `bitcast<u32>(${v})`}) * 0x01000193u;`);
+      hk.lines.push(...elem.lines);
+      perWindow.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, hk);
+      perWindow.line("h = (h ^ (h >> 15u)) * 0x2c1b3c6du;");
+      perWindow.line("var p = (h ^ (h >> 13u)) % ts;");
+      const probe = perWindow.child({});
+      this.pending.push(() => {
+        perWindow.block("loop", probe);
+        into.block(`for (var i = ${first}; i < nw; i += ${step})`, perWindow);
+      });
+      return probe;
+    };
+    /** In a probe: `break`s when window `stored - 1` equals window i; otherwise moves to the next slot. */
+    const compareOrNext = (probe: Scope, stored: string): void => {
+      const k = this.fresh("k");
+      const body = probe.child({});
       const ea = this.fresh("ea");
       const eb = this.fresh("eb");
       // Two element scopes, one per window: each binds its own element index for the value of x.
       const at = new Scope(body, { element: ea, axis }, body.indent);
-      at.line(`let ${ea} = es + ${a} + ${k};`);
+      at.line(`let ${ea} = es + ${stored} - 1u + ${k};`);
       const va = this.value(x, at);
       const bt = new Scope(at, { element: eb, axis }, body.indent);
-      bt.line(`let ${eb} = es + ${b} + ${k};`);
+      bt.line(`let ${eb} = es + i + ${k};`);
       const vb = this.value(x, bt);
-      bt.line(`if (${va} != ${vb}) { ${same} = false; break; }`);
+      bt.line(`if (${va} != ${vb}) { same = false; break; }`);
       body.lines.push(...at.lines, ...bt.lines);
-      into.line(`var ${same} = true;`);
-      into.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, body);
+      probe.line("var same = true;");
+      probe.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, body);
+      probe.line("if (same) { break; }");
+      probe.line("p = select(p + 1u, 0u, p + 1u == ts);");
     };
 
-    // The table: twice the windows (16 at least), cleared per rollout.
-    const hashed = s.child({});
-    hashed.line("let ts = max(16u, 2u * nw);");
-    hashed.line(`for (var t = lid; t < ts; t += ${DISTINCT_WORKGROUP}u) { atomicStore(&wt[t], 0u); }`);
-    hashed.line("workgroupBarrier();");
-    const perWindow = hashed.child({});
-    perWindow.line("var h = 0x811c9dc5u;");
-    const k = this.fresh("k");
-    const hk = perWindow.child({});
-    const eh = this.fresh("eh");
-    const elem = new Scope(hk, { element: eh, axis }, hk.indent);
-    elem.line(`let ${eh} = es + i + ${k};`);
-    elem.line(`h = (h ^ ${word(this.value(x, elem))}) * 0x01000193u;`);
-    hk.lines.push(...elem.lines);
-    perWindow.block(`for (var ${k} = 0u; ${k} < ${n}; ${k}++)`, hk);
-    perWindow.line("h = (h ^ (h >> 15u)) * 0x2c1b3c6du;");
-    perWindow.line("var p = (h ^ (h >> 13u)) % ts;");
-    const probe = perWindow.child({});
-    probe.line("let res = atomicCompareExchangeWeak(&wt[p], 0u, i + 1u);");
-    probe.line("if (res.exchanged) { mine++; break; }");
+    // Workgroup memory: twice the windows (16 at least), cleared per rollout.
+    const shared = s.child({});
+    shared.line("let ts = max(16u, 2u * nw);");
+    shared.line(`for (var t = lid; t < ts; t += ${DISTINCT_WORKGROUP}u) { atomicStore(&wt[t], 0u); }`);
+    shared.line("workgroupBarrier();");
+    const sharedProbe = windows(shared, "lid", `${DISTINCT_WORKGROUP}u`);
+    sharedProbe.line("let res = atomicCompareExchangeWeak(&wt[p], 0u, i + 1u);");
+    sharedProbe.line("if (res.exchanged) { mine++; break; }");
     // A weak compare-exchange may fail spuriously: the slot is still empty, try it again.
-    probe.line("if (res.old_value == 0u) { continue; }");
-    compare(probe, "(res.old_value - 1u)", "i", "same");
-    probe.line("if (same) { break; }");
-    probe.line("p = select(p + 1u, 0u, p + 1u == ts);");
-    perWindow.block("loop", probe);
-    hashed.block(`for (var i = lid; i < nw; i += ${DISTINCT_WORKGROUP}u)`, perWindow);
+    sharedProbe.line("if (res.old_value == 0u) { continue; }");
+    compareOrNext(sharedProbe, "res.old_value");
+    this.flushPending();
 
-    const quadratic = s.child({});
-    const each = quadratic.child({});
-    each.line("var first = true;");
-    const earlier = each.child({});
-    compare(earlier, "j", "i", "same");
-    earlier.line("if (same) { first = false; break; }");
-    each.block("for (var j = 0u; j < i; j++)", earlier);
-    each.line("if (first) { mine++; }");
-    quadratic.block(`for (var i = lid; i < nw; i += ${DISTINCT_WORKGROUP}u)`, each);
+    // Global memory: the rollout's own stretch of the scratch arena, two words per element.
+    const global = s.child({});
+    const word = (p: string): string => `${ta}[2u * es + ${p} - d.base_${ta}]`;
+    const lead = global.child({});
+    lead.line("let ts = 2u * el;");
+    lead.line(`for (var t = 0u; t < ts; t++) { ${word("t")} = 0u; }`);
+    const globalProbe = windows(lead, "0u", "1u");
+    globalProbe.line(`let stored = ${word("p")};`);
+    globalProbe.line(`if (stored == 0u) { ${word("p")} = i + 1u; mine++; break; }`);
+    compareOrNext(globalProbe, "stored");
+    this.flushPending();
+    global.block("if (lid == 0u)", lead);
 
-    s.block(`if (nw <= ${DISTINCT_TABLE / 2}u)`, hashed, "} else {");
-    s.lines.push(...quadratic.lines);
+    s.block(`if (nw <= ${DISTINCT_TABLE / 2}u)`, shared, "} else {");
+    s.lines.push(...global.lines);
     s.line("}");
     s.line("atomicAdd(&wc, mine);");
     s.line("workgroupBarrier();");
@@ -329,6 +344,13 @@ class KernelWriter {
     this.write(done, slot, "r", "i32", "i32(atomicLoad(&wc))");
     s.block("if (lid == 0u)", done);
     return this.finish(s, DISTINCT_WORKGROUP, { over: "rollout-workgroups" }, prologue);
+  }
+
+  /** Blocks whose contents are filled in after they are opened (innermost first). */
+  private readonly pending: (() => void)[] = [];
+
+  private flushPending(): void {
+    while (this.pending.length > 0) this.pending.pop()!();
   }
 
   // ----- group kernels: one workgroup per group

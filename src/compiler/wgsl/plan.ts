@@ -9,6 +9,8 @@
  *  - `element:<axis>`: one row per element of a ragged or fixed axis (array inputs, scans, shifts);
  *  - `scalar`: params, state, batch reductions and their temporaries.
  * Outputs get their own arenas (`out` per rollout, `eout:<axis>` per element) so readback copies only them.
+ * `scratch:<axis>` (two words per element, never uploaded nor read back) holds each rollout's hash table of
+ * window starts for distinct-window counts, over the rollout's own elements.
  *
  * On the device, rollouts are sorted by group (groups in order of first appearance, members in input
  * order), so a group is a contiguous range and the canonical batch order is the memory order.
@@ -18,7 +20,7 @@
  *
  * A materialised node's stage is one more than the latest stage it depends on; all nodes of one stage are
  * computed by the dispatches of that stage: one per axis for per-rollout loops over arrays, one per
- * distinct-window count (a workgroup per rollout), one for group reductions and maps (a workgroup per
+ * distinct-window count, one for group reductions and maps (a workgroup per
  * group), and a two-level reduction per batch reduction.
  */
 import { InternalError } from "../../diagnostics/diagnostic.js";
@@ -35,7 +37,7 @@ export interface Slot {
 export type Phase =
   | { kind: "axis"; stage: number; axis: string; nodes: number[] }
   | { kind: "group"; stage: number; nodes: number[] }
-  /** Distinct windows of one axis_distinct node: a workgroup per rollout (see emitWgsl.ts). */
+  /** Distinct windows of one axis_distinct node (see emitWgsl.ts). */
   | { kind: "distinct"; stage: number; node: number }
   | { kind: "batch"; stage: number; node: number }
   | { kind: "output"; outputs: { name: string; node: number; slot: Slot }[] }
@@ -58,6 +60,8 @@ export interface KernelPlan {
   };
   params: Map<string, Slot>;
   states: Map<string, Slot>;
+  /** Per axis with distinct-window counts: the first of the two words per element of its scratch table. */
+  distinctTables: Map<string, Slot>;
   /** Scratch scalars of each batch reduction: its result, the count, the shift and the mean. */
   batchTemps: Map<number, { count: Slot; first: Slot; shift: Slot; mean: Slot }>;
   phases: Phase[];
@@ -99,6 +103,7 @@ export function planKernels(module: IrModule): KernelPlan {
 
   const nodeSlots = new Map<number, Slot>();
   const batchTemps = new Map<number, { count: Slot; first: Slot; shift: Slot; mean: Slot }>();
+  const distinctTables = new Map<string, Slot>();
   const stage: number[] = [];
   const byStage = new Map<number, Node[]>();
   for (const node of module.nodes) {
@@ -126,8 +131,14 @@ export function planKernels(module: IrModule): KernelPlan {
       case "axis_at":
         nodeSlots.set(node.id, slot(node.level.kind === "element" ? `element:${node.level.axis}` : "rollout", node.type));
         break;
-      case "axis_reduce":
       case "axis_distinct":
+        nodeSlots.set(node.id, slot("rollout", node.type));
+        if (!distinctTables.has(node.axis)) {
+          distinctTables.set(node.axis, slot(`scratch:${node.axis}`, "i32"));
+          slot(`scratch:${node.axis}`, "i32");
+        }
+        break;
+      case "axis_reduce":
       case "group_map":
         nodeSlots.set(node.id, slot("rollout", node.type));
         break;
@@ -177,7 +188,7 @@ export function planKernels(module: IrModule): KernelPlan {
   if (rolloutOutputs.length > 0) phases.push({ kind: "output", outputs: rolloutOutputs });
   for (const [axis, outputs] of elementOutputs) phases.push({ kind: "element-output", axis, outputs });
 
-  return { nodeSlots, arenas, system, params, states, batchTemps, phases, stages };
+  return { nodeSlots, arenas, system, params, states, distinctTables, batchTemps, phases, stages };
 }
 
 /** The axis an axis kernel loops over for a node: a gather loops over its index's axis. */

@@ -93,7 +93,8 @@ export class WebGpuExecutor {
     const gpuBuffers = new Map<ArenaName, GPUBuffer>();
     for (const [name, data] of layout.arenas) {
       const buffer = this.buffer(name, Math.max(16, data.byteLength), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-      if (data.byteLength > 0 && !name.startsWith("out") && !name.startsWith("eout")) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+      // Outputs are written by the kernels, scratch tables cleared by them: neither is uploaded.
+      if (data.byteLength > 0 && !name.startsWith("out") && !name.startsWith("eout") && !name.startsWith("scratch:")) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
       gpuBuffers.set(name, buffer);
     }
 
@@ -234,6 +235,7 @@ export class WebGpuExecutor {
       elementStart.set(axis.name, starts);
       counts.set(`element:${axis.name}`, starts[n]!);
       counts.set(`eout:${axis.name}`, starts[n]!);
+      counts.set(`scratch:${axis.name}`, starts[n]!);
     }
     const arenas = new Map<ArenaName, Uint32Array>();
     for (const [name, slots] of plan.arenas) {
@@ -334,7 +336,7 @@ export class WebGpuExecutor {
           const g0 = r0 < layout.n ? groupOf(layout, r0) : layout.groups;
           const g1 = r1 > r0 ? groupOf(layout, r1 - 1) + 1 : g0;
           m.set(arena, words(arena, g0, g1));
-        } else if (arena.startsWith("element:") || arena.startsWith("eout:")) {
+        } else if (arena.startsWith("element:") || arena.startsWith("eout:") || arena.startsWith("scratch:")) {
           const starts = layout.elementStart.get(arena.slice(arena.indexOf(":") + 1))!;
           m.set(arena, words(arena, starts[r0]!, starts[r1]!));
         } else m.set(arena, words(arena, 0, 0));

@@ -115,15 +115,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 
 // ---- kernel distinct_7_s1: workgroup 64, over a workgroup per rollout
 //   binding 0: uniform Dispatch (item range and window bases)
-//   binding 1: storage arena `rollout`
-//   binding 2: storage arena `scalar`
-//   binding 3: storage arena `element:tokens`
+//   binding 1: storage arena `scratch:tokens`
+//   binding 2: storage arena `rollout`
+//   binding 3: storage arena `scalar`
+//   binding 4: storage arena `element:tokens`
 // rewardc kernel `distinct_7_s1` of spec `repetition_penalty`
-struct Dispatch { begin: u32, end: u32, count: u32, base_a_rollout: u32, base_a_scalar: u32, base_a_element_tokens: u32, pad6: u32, pad7: u32 }
+struct Dispatch { begin: u32, end: u32, count: u32, base_a_scratch_tokens: u32, base_a_rollout: u32, base_a_scalar: u32, base_a_element_tokens: u32, pad7: u32 }
 @group(0) @binding(0) var<uniform> d: Dispatch;
-@group(0) @binding(1) var<storage, read_write> a_rollout: array<u32>;
-@group(0) @binding(2) var<storage, read_write> a_scalar: array<u32>;
-@group(0) @binding(3) var<storage, read_write> a_element_tokens: array<u32>;
+@group(0) @binding(1) var<storage, read_write> a_scratch_tokens: array<u32>;
+@group(0) @binding(2) var<storage, read_write> a_rollout: array<u32>;
+@group(0) @binding(3) var<storage, read_write> a_scalar: array<u32>;
+@group(0) @binding(4) var<storage, read_write> a_element_tokens: array<u32>;
 var<workgroup> wt: array<atomic<u32>, 4064>;
 var<workgroup> wc: atomic<u32>;
 var<workgroup> wn: u32;
@@ -160,7 +162,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         if (res.old_value == 0u) { continue; }
         var same = true;
         for (var k5 = 0u; k5 < nl0; k5++) {
-          let ea6 = es + (res.old_value - 1u) + k5;
+          let ea6 = es + res.old_value - 1u + k5;
           let v8: i32 = bitcast<i32>(a_element_tokens[(ea6) * 2u + 1u - d.base_a_element_tokens]);
           let eb7 = es + i + k5;
           let v9: i32 = bitcast<i32>(a_element_tokens[(eb7) * 2u + 1u - d.base_a_element_tokens]);
@@ -171,20 +173,33 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       }
     }
   } else {
-    for (var i = lid; i < nw; i += 64u) {
-      var first = true;
-      for (var j = 0u; j < i; j++) {
-        var same = true;
+    if (lid == 0u) {
+      let ts = 2u * el;
+      for (var t = 0u; t < ts; t++) { a_scratch_tokens[2u * es + t - d.base_a_scratch_tokens] = 0u; }
+      for (var i = 0u; i < nw; i += 1u) {
+        var h = 0x811c9dc5u;
         for (var k10 = 0u; k10 < nl0; k10++) {
-          let ea11 = es + j + k10;
-          let v13: i32 = bitcast<i32>(a_element_tokens[(ea11) * 2u + 1u - d.base_a_element_tokens]);
-          let eb12 = es + i + k10;
-          let v14: i32 = bitcast<i32>(a_element_tokens[(eb12) * 2u + 1u - d.base_a_element_tokens]);
-          if (v13 != v14) { same = false; break; }
+          let eh11 = es + i + k10;
+          let v12: i32 = bitcast<i32>(a_element_tokens[(eh11) * 2u + 1u - d.base_a_element_tokens]);
+          h = (h ^ bitcast<u32>(v12)) * 0x01000193u;
         }
-        if (same) { first = false; break; }
+        h = (h ^ (h >> 15u)) * 0x2c1b3c6du;
+        var p = (h ^ (h >> 13u)) % ts;
+        loop {
+          let stored = a_scratch_tokens[2u * es + p - d.base_a_scratch_tokens];
+          if (stored == 0u) { a_scratch_tokens[2u * es + p - d.base_a_scratch_tokens] = i + 1u; mine++; break; }
+          var same = true;
+          for (var k13 = 0u; k13 < nl0; k13++) {
+            let ea14 = es + stored - 1u + k13;
+            let v16: i32 = bitcast<i32>(a_element_tokens[(ea14) * 2u + 1u - d.base_a_element_tokens]);
+            let eb15 = es + i + k13;
+            let v17: i32 = bitcast<i32>(a_element_tokens[(eb15) * 2u + 1u - d.base_a_element_tokens]);
+            if (v16 != v17) { same = false; break; }
+          }
+          if (same) { break; }
+          p = select(p + 1u, 0u, p + 1u == ts);
+        }
       }
-      if (first) { mine++; }
     }
   }
   atomicAdd(&wc, mine);
