@@ -1,7 +1,8 @@
 /**
  * `distinct_ngrams` on WebGPU against the CPU backend (exact: counts are ints): random batches of small
- * alphabets (many repeats), every window length up to past the array, and long arrays on both sides of the
- * workgroup table's capacity, where the kernel falls back to comparing each window with every earlier one.
+ * alphabets (many repeats), every window length up to past the array, long arrays on both sides of the
+ * workgroup table's capacity (past it, a rollout's table lives in the scratch arena), and batches bound
+ * window by window (a small binding limit), so the scratch arena's windows line up with the rollouts'.
  */
 import fc from "fast-check";
 import { expect, it } from "vitest";
@@ -46,9 +47,12 @@ describeGpu("distinct_ngrams: WebGPU equals the CPU backend", () => {
     executor.destroy();
   });
 
-  it("on long arrays, below, at and above the workgroup table's capacity", async () => {
+  it.each([
+    ["in one binding", undefined],
+    ["bound window by window", 64 * 1024],
+  ] as const)("on long arrays, below, at and above the workgroup table's capacity, %s", async (_how, maxBindingBytes) => {
     const module = compileOk(SPEC);
-    const executor = new WebGpuExecutor(requireGpu(), module);
+    const executor = new WebGpuExecutor(requireGpu(), module, maxBindingBytes === undefined ? {} : { maxBindingBytes });
     const capacity = DISTINCT_TABLE / 2;
     let seed = 7;
     const random = (): number => {
