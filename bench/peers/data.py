@@ -104,8 +104,13 @@ def _check_offsets(axis: str, offsets: Any, size: int) -> None:
             raise DataError(f"offsets of axis {axis}: decreasing at rollout {i}")
 
 
-def _resolve_axes(manifest: dict[str, Any], offsets: dict[str, array]) -> dict[str, str]:
+def _resolve_axes(manifest: dict[str, Any], offsets: dict[str, array], hints: dict[str, str]) -> dict[str, str]:
+    """Ragged column -> axis: its "axis" key; else the workload's known axis for it (`hints`, from the spec's
+    input declarations) when the manifest has that axis; else the one axis whose total is its length."""
     axes = _column_axes(manifest)
+    for name, entry in manifest["columns"].items():
+        if entry.get("axis") is None and hints.get(name) in offsets:
+            axes[name] = hints[name]
     for name, axis in list(axes.items()):
         if axis:
             continue
@@ -123,7 +128,7 @@ def _resolve_axes(manifest: dict[str, Any], offsets: dict[str, array]) -> dict[s
     return axes
 
 
-def _read_common(directory: str) -> tuple[dict[str, Any], array, dict[str, array], dict[str, array], dict[str, str]]:
+def _read_common(directory: str, hints: dict[str, str]) -> tuple[dict[str, Any], array, dict[str, array], dict[str, array], dict[str, str]]:
     manifest = read_manifest(directory)
     size = manifest["size"]
     groups = _read_array(directory, manifest["groups"], "i32", "groups")
@@ -139,7 +144,7 @@ def _read_common(directory: str) -> tuple[dict[str, Any], array, dict[str, array
         name: _read_array(directory, entry, entry["dtype"], f"column {name}")
         for name, entry in manifest["columns"].items()
     }
-    axes = _resolve_axes(manifest, offsets)
+    axes = _resolve_axes(manifest, offsets, hints)
     for name, values in columns.items():
         if name not in axes and len(values) != size:
             raise DataError(f"column {name}: {len(values)} values for {size} rollouts")
@@ -156,8 +161,8 @@ def _batch(manifest: dict[str, Any]) -> Batch:
     )
 
 
-def load_lists(directory: str) -> Batch:
-    manifest, groups, offsets, columns, axes = _read_common(directory)
+def load_lists(directory: str, axis_hints: dict[str, str] | None = None) -> Batch:
+    manifest, groups, offsets, columns, axes = _read_common(directory, axis_hints or {})
     batch = _batch(manifest)
     batch.groups = groups.tolist()
     batch.offsets = {axis: off.tolist() for axis, off in offsets.items()}
@@ -172,10 +177,10 @@ def load_lists(directory: str) -> Batch:
     return batch
 
 
-def load_arrays(directory: str) -> Batch:
+def load_arrays(directory: str, axis_hints: dict[str, str] | None = None) -> Batch:
     import numpy as np
 
-    manifest, groups, offsets, columns, axes = _read_common(directory)
+    manifest, groups, offsets, columns, axes = _read_common(directory, axis_hints or {})
     batch = _batch(manifest)
     batch.groups = np.frombuffer(groups, dtype=np.int32).astype(np.int64)
     batch.offsets = {axis: np.frombuffer(off, dtype=np.int32).astype(np.int64) for axis, off in offsets.items()}

@@ -44,25 +44,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import DataError, load_arrays, load_lists, write_outputs  # noqa: E402
 
 
-# The inputs each workload reads: name -> ragged (True) or one value per rollout (False).
-REQUIRED_COLUMNS = {
-    "verl_grpo": {"score": False},
-    "grpo_lambda": {"correct": False, "length": False},
-    "dapo": {"correct": False, "length": False},
-    "pure_minform": {"pr": True},
-    "ngram_repetition": {"tokens": True},
-    "igpo": {"prob0": False, "prob": True, "outcome": False, "token_turn": True},
+# The inputs each workload's spec declares: name -> its axis, or None for one value per rollout.
+REQUIRED_COLUMNS: dict[str, dict[str, str | None]] = {
+    "verl_grpo": {"score": None},
+    "grpo_lambda": {"correct": None, "length": None},
+    "dapo": {"correct": None, "length": None},
+    "pure_minform": {"pr": "steps"},
+    "ngram_repetition": {"tokens": "tokens"},
+    "igpo": {"prob0": None, "prob": "turns", "outcome": None, "token_turn": "tokens"},
 }
+AXIS_HINTS = {name: axis for columns in REQUIRED_COLUMNS.values() for name, axis in columns.items() if axis}
 
 
 def _check_columns(batch) -> None:
     if batch.workload not in REQUIRED_COLUMNS:
         raise DataError(f"unknown workload '{batch.workload}' (known: {', '.join(REQUIRED_COLUMNS)})")
-    for name, ragged in REQUIRED_COLUMNS[batch.workload].items():
+    for name, axis in REQUIRED_COLUMNS[batch.workload].items():
         if name not in batch.columns:
             raise DataError(f"workload {batch.workload} needs column '{name}'")
-        if ragged != (name in batch.column_axis):
-            kind = "a ragged column with offsets" if ragged else "one value per rollout"
+        if (axis is not None) != (name in batch.column_axis):
+            kind = f"a ragged column on axis {axis}" if axis else "one value per rollout"
             raise DataError(f"column '{name}' must be {kind}")
 
 
@@ -105,7 +106,7 @@ def main(argv: list[str]) -> int:
         load = load_lists
 
     try:
-        batch = load(args.data)
+        batch = load(args.data, AXIS_HINTS)
         _check_columns(batch)
         if args.impl == "numpy":
             _check_groups_for_numpy(batch.groups, batch.group_size, batch.size)

@@ -94,14 +94,7 @@ def grpo_lambda(batch: Batch) -> tuple[Outputs, dict[str, float]]:
         else:
             rewards[i] = float(correct[i])
     advantages = grpo_advantage(rewards, index)
-
-    metrics = {
-        "accuracy": _mean(correct),
-        "mean_length": _mean(length),
-        # a group-level value: each group counts once
-        "gated_groups": _mean([1.0 if gated else 0.0 for gated in id2gated.values()]),
-    }
-    return {"reward": ("f32", rewards, None), "advantage": ("f32", advantages, None)}, metrics
+    return {"reward": ("f32", rewards, None), "advantage": ("f32", advantages, None)}, {}
 
 
 def dapo(batch: Batch) -> tuple[Outputs, dict[str, float]]:
@@ -115,37 +108,28 @@ def dapo(batch: Batch) -> tuple[Outputs, dict[str, float]]:
     bsz = len(correct)
 
     rewards = [0.0] * bsz
-    overlong_count = 0
     id2reward: dict[int, list[float]] = defaultdict(list)
     for i in range(bsz):
         outcome = 1.0 if correct[i] else -1.0
         exceed = length[i] - (max_len - buffer)
         overlong = min(-exceed / buffer * factor, 0.0)
-        if overlong < 0.0:
-            overlong_count += 1
         rewards[i] = outcome + overlong
         id2reward[index[i]].append(rewards[i])
     # dynamic sampling keeps a group whose rewards are not all equal
     id2keep = {idx: max(group) > min(group) for idx, group in id2reward.items()}
     keep = [id2keep[index[i]] for i in range(bsz)]
     advantages = grpo_advantage(rewards, index)
-
-    metrics = {
-        "kept_fraction": _mean([1.0 if k else 0.0 for k in id2keep.values()]),
-        "overlong_ratio": overlong_count / bsz if bsz else 0.0,
-    }
     outputs = {
         "reward": ("f32", rewards, None),
         "advantage": ("f32", advantages, None),
         "keep": ("u8", keep, None),
     }
-    return outputs, metrics
+    return outputs, {}
 
 
 def pure_minform(batch: Batch) -> tuple[Outputs, dict[str, float]]:
     """PURE soft min-form over the steps: reward = sum_j softmax_j(-pr / T) * pr_j (0 without steps),
-    advantage = std.grpo(reward); metrics: the hard min-form (min over steps) and the soft one, over rollouts
-    with steps, and the mean number of steps."""
+    advantage = std.grpo(reward); metric hard_min: the mean over rollouts with steps of min(pr)."""
     pr = batch.columns["pr"]
     index = batch.groups
     T = float(batch.param("T", 0.1))
@@ -153,7 +137,6 @@ def pure_minform(batch: Batch) -> tuple[Outputs, dict[str, float]]:
 
     rewards = [0.0] * bsz
     hard_mins: list[float] = []
-    soft_mins: list[float] = []
     for i in range(bsz):
         steps = pr[i]
         if not steps:
@@ -164,22 +147,16 @@ def pure_minform(batch: Batch) -> tuple[Outputs, dict[str, float]]:
         total = sum(weights)
         rewards[i] = sum(w / total * p for w, p in zip(weights, steps))
         hard_mins.append(min(steps))
-        soft_mins.append(rewards[i])
     advantages = grpo_advantage(rewards, index)
-
-    metrics = {
-        "hard_min": _mean(hard_mins),
-        "soft_min": _mean(soft_mins),
-        "mean_steps": _mean([len(steps) for steps in pr]),
-    }
+    metrics = {"hard_min": _mean(hard_mins)}
     return {"reward": ("f32", rewards, None), "advantage": ("f32", advantages, None)}, metrics
 
 
 def ngram_repetition(batch: Batch) -> tuple[Outputs, dict[str, float]]:
     """open-r1 repetition penalty over token ids: total = max(len - n + 1, 0) windows, penalty =
-    (1 - distinct / total) * max_penalty, 0 when total == 0; advantage = std.grpo(penalty)."""
+    (1 - distinct / total) * max_penalty, 0 when total == 0 (bench/workloads/ngram_repetition.reward: n = 3,
+    the reward only)."""
     tokens = batch.columns["tokens"]
-    index = batch.groups
     n = int(batch.param("n", 3))
     max_penalty = float(batch.param("max_penalty", -1.0))
     bsz = len(tokens)
@@ -192,8 +169,7 @@ def ngram_repetition(batch: Batch) -> tuple[Outputs, dict[str, float]]:
             continue  # shorter than n: no window, no penalty
         distinct = len(set(zip(*(toks[k:] for k in range(n)))))
         rewards[i] = (1.0 - distinct / total) * max_penalty
-    advantages = grpo_advantage(rewards, index)
-    return {"reward": ("f32", rewards, None), "advantage": ("f32", advantages, None)}, {}
+    return {"reward": ("f32", rewards, None)}, {}
 
 
 def _population_stats(values: list[float]) -> tuple[float, float]:

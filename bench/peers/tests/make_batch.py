@@ -81,7 +81,7 @@ def generate(workload: str, size: int, group_size: int, seed: int, mean_length: 
         parts = [_tokens(rng, int(n), 32000) for n in lengths]
         tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
         columns["tokens"] = ("i32", tokens, "tokens")
-        params.update({"n": 3, "max_penalty": -1.0})
+        params["max_penalty"] = -1.0
     elif workload == "igpo":
         turns = rng.integers(0, 7, size=size)
         offsets["turns"] = _ragged(turns)

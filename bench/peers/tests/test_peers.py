@@ -119,8 +119,7 @@ class HandValues(unittest.TestCase):
             d = _write(tmp, "dapo", 3, {"correct": ("u8", [1, 1, 1, 0, 0, 0], None),
                                         "length": ("i32", [16000, 18432, 20480, 100, 100, 100], None)})
             self.check(d, {"reward": [1.0, 0.5, 0.0, -1.0, -1.0, -1.0], "keep": [1, 1, 1, 0, 0, 0],
-                           "advantage": [1.0 / (1 + 1e-6), 0.0, -1.0 / (1 + 1e-6), 0.0, 0.0, 0.0]},
-                       {"kept_fraction": 0.5, "overlong_ratio": 2 / 6})
+                           "advantage": [1.0 / (1 + 1e-6), 0.0, -1.0 / (1 + 1e-6), 0.0, 0.0, 0.0]})
 
     def test_grpo_lambda_gate_and_equal_lengths(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -129,8 +128,7 @@ class HandValues(unittest.TestCase):
             d = _write(tmp, "grpo_lambda", 4, {
                 "correct": ("u8", [1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1], None),
                 "length": ("i32", [100, 300, 200, 200, 5, 6, 7, 8, 9, 9, 9, 9], None)})
-            self.check(d, {"reward": [1.5, 0.5, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]},
-                       {"accuracy": 7 / 12, "gated_groups": 2 / 3, "mean_length": 862 / 12})
+            self.check(d, {"reward": [1.5, 0.5, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]})
 
     def test_pure_minform_empty_and_single_step(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +137,7 @@ class HandValues(unittest.TestCase):
             d = _write(tmp, "pure_minform", 1, {"pr": ("f32", [0.25, 0.5, -0.5], "steps")},
                        {"steps": [0, 0, 1, 3]}, {"T": 0.1})
             self.check(d, {"reward": [0.0, 0.25, soft]},
-                       {"hard_min": (0.25 - 0.5) / 2, "soft_min": (0.25 + soft) / 2, "mean_steps": 1.0})
+                       {"hard_min": (0.25 - 0.5) / 2})
 
     def test_ngram_short_and_repeated(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -147,7 +145,7 @@ class HandValues(unittest.TestCase):
             # [7,7,7,7,7]: 1 of 3 -> -2/3
             toks = [1, 1, 2, 1, 2, 3, 1, 2, 3, 1, 2, 3, 7, 7, 7, 7, 7]
             d = _write(tmp, "ngram_repetition", 1, {"tokens": ("i32", toks, "tokens")},
-                       {"tokens": [0, 0, 1, 3, 6, 12, 17]}, {"n": 3, "max_penalty": -1.0})
+                       {"tokens": [0, 0, 1, 3, 6, 12, 17]}, {"max_penalty": -1.0})
             self.check(d, {"reward": [0.0, 0.0, 0.0, 0.0, -0.25, -2 / 3]})
 
     def test_ngram_wide_keys_take_the_lexsort_path(self) -> None:
@@ -156,8 +154,8 @@ class HandValues(unittest.TestCase):
             big = 2**31 - 1
             toks = [-big, 0, big, -big, 0, big, -big, 0]
             d = _write(tmp, "ngram_repetition", 1, {"tokens": ("i32", toks, "tokens")},
-                       {"tokens": [0, 8]}, {"n": 3, "max_penalty": -1.0})
-            self.check(d, {"reward": [-(1 - 3 / 6)]})
+                       {"tokens": [0, 8]}, {"max_penalty": -0.5})
+            self.check(d, {"reward": [-0.5 * (1 - 3 / 6)]})
 
     def test_igpo_by_hand(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -182,6 +180,26 @@ class HandValues(unittest.TestCase):
                 "outcome": ("f32", [1.0], None), "token_turn": ("i32", [2, 1, 0], "tokens"),
             }, {"turns": [0, 3], "tokens": [0, 3]}, {"gamma": 0.5})
             self.check(d, {"advantage": [0.0, 0.0, 0.0]})
+
+    def test_columns_without_axis_keys_take_the_specs_axes(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            # turns and tokens have the same total (3): only the spec's declarations tell them apart
+            d = _write(tmp, "igpo", 1, {
+                "prob0": ("f32", [0.0], None), "prob": ("f32", [0.25, 0.5, 0.625], "turns"),
+                "outcome": ("f32", [1.0], None), "token_turn": ("i32", [2, 1, 0], "tokens"),
+            }, {"turns": [0, 3], "tokens": [0, 3]}, {"gamma": 0.5})
+            path = os.path.join(d, "manifest.json")
+            with open(path) as f:
+                manifest = json.load(f)
+            for entry in manifest["columns"].values():
+                entry.pop("axis", None)
+            with open(path, "w") as f:
+                json.dump(manifest, f)
+            done = subprocess.run([sys.executable, os.path.join(PEERS, "peer.py"), "--impl", "loop", "--data", d],
+                                  capture_output=True, text=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(os.path.join(d, "out.loop", "manifest.json")) as f:
+                self.assertEqual(json.load(f)["outputs"]["advantage"]["axis"], "tokens")
 
 
 class Cli(unittest.TestCase):
