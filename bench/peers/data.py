@@ -168,12 +168,12 @@ def load_lists(directory: str, axis_hints: dict[str, str] | None = None) -> Batc
     batch.offsets = {axis: off.tolist() for axis, off in offsets.items()}
     batch.column_axis = axes
     for name, values in columns.items():
-        flat = values.tolist()
         if name in axes:
             off = batch.offsets[axes[name]]
-            batch.columns[name] = [flat[off[i] : off[i + 1]] for i in range(batch.size)]
+            # sliced as arrays, then listed: no flat list of every element beside the per-rollout ones
+            batch.columns[name] = [values[off[i] : off[i + 1]].tolist() for i in range(batch.size)]
         else:
-            batch.columns[name] = flat
+            batch.columns[name] = values.tolist()
     return batch
 
 

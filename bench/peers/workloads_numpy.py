@@ -142,8 +142,11 @@ def distinct_windows(tokens: np.ndarray, offsets: np.ndarray, n: int) -> np.ndar
     if n < 1 or starts_count <= 0:
         return np.zeros(size, dtype=np.int64)
     rollout = np.repeat(np.arange(size, dtype=np.int64), lengths)[:starts_count]
-    position = np.arange(starts_count, dtype=np.int64)
-    inside = position + n <= offsets[1:][rollout]  # the window ends inside its own rollout
+    # a window starting in the last n - 1 positions of its rollout would straddle into the next one
+    inside = np.ones(starts_count, dtype=bool)
+    for k in range(1, n):
+        last = offsets[1:] - k
+        inside[last[(last >= offsets[:-1]) & (last < starts_count)]] = False
     shifted = tokens - tokens.min()
     vocab = int(shifted.max()) + 1
     key_bits = n * max(vocab - 1, 1).bit_length()

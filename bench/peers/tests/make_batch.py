@@ -83,10 +83,10 @@ def generate(workload: str, size: int, group_size: int, seed: int, mean_length: 
         columns["tokens"] = ("i32", tokens, "tokens")
         params["max_penalty"] = -1.0
     elif workload == "igpo":
-        turns = rng.integers(0, 7, size=size)
+        turns = rng.integers(0, 9, size=size)
         offsets["turns"] = _ragged(turns)
         prob = rng.random(int(turns.sum())).astype(np.float32)
-        token_counts = turns * 3 + rng.integers(0, 3, size=size)
+        token_counts = turns * 8 + rng.integers(0, 3, size=size)  # ~8 tokens a turn, some outside the turns
         offsets["tokens"] = _ragged(token_counts)
         rollout = np.repeat(np.arange(size), token_counts)
         token_turn = (rng.random(rollout.size) * (turns[rollout] + 1)).astype(np.int32) - 1  # -1..turns-1
