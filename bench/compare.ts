@@ -11,7 +11,7 @@ export interface Tolerance {
 
 /** Float64 peers against rewardc's float32 outputs. */
 export const PEER_TOLERANCE: Tolerance = { rel: 1e-4, abs: 1e-5 };
-/** The hand-written float32-output loops: float64 accumulation, float32 storage. */
+/** The hand-written loops (float64 accumulation, float32 storage): the tolerance reported; agreement is judged as for WebGPU (measure.ts). */
 export const HANDWRITTEN_TOLERANCE: Tolerance = { rel: 1e-5, abs: 2e-6 };
 
 export interface Agreement {

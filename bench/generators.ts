@@ -62,12 +62,20 @@ const grpoLambda: Generator = (size, groupSize, seed) => correctAndLength(size, 
 /** Lengths around the overlong buffer (16384..20480 with the defaults): some penalised, some past max_len. */
 const dapo: Generator = (size, groupSize, seed) => correctAndLength(size, groupSize, seed, 2000, 22000);
 
-/** ~20 process-reward steps per rollout (5..35), PR_j uniform in [-1, 1]. */
+/**
+ * ~20 process-reward steps per rollout (5..35). Each rollout has a quality q in [-0.5, 1] and its steps score
+ * q +- 0.3 (clamped to [-1, 1]), so the soft-min rewards of a group spread out as real ones do. (Steps uniform
+ * in [-1, 1] would give every rollout a soft min near -1: groups of nearly equal rewards whose z-scores
+ * magnify the last bit.)
+ */
 const pureMinform: Generator = (size, groupSize, seed) => {
   const random = seededRandom(seed);
   const steps = raggedOffsets(size, random, 5, 35);
   const pr = new Float32Array(steps[size]!);
-  for (let j = 0; j < pr.length; j++) pr[j] = random() * 2 - 1;
+  for (let i = 0; i < size; i++) {
+    const q = random() * 1.5 - 0.5;
+    for (let j = steps[i]!; j < steps[i + 1]!; j++) pr[j] = Math.min(1, Math.max(-1, q + random() * 0.6 - 0.3));
+  }
   return { size, groupSize, groupIds: contiguousGroups(size, groupSize), columns: { pr }, offsets: { steps } };
 };
 
