@@ -15,6 +15,8 @@ export interface BenchData {
   columns: Record<string, BenchColumn>;
   /** Ragged axis name -> offsets (length size + 1). */
   offsets: Record<string, Int32Array>;
+  /** Input name -> its axis, for array inputs (written to the peers' manifest). */
+  axisOf?: Record<string, string>;
   /** Param values (the spec's defaults; bools as 0/1). */
   params: Record<string, number>;
 }

@@ -20,10 +20,11 @@ function bytesOf(a: BenchColumn): Uint8Array {
 
 export function writeManifest(dir: string, data: BenchData): void {
   mkdirSync(dir, { recursive: true });
-  const columns: Record<string, { dtype: Dtype; file: string; length: number }> = {};
+  const columns: Record<string, { dtype: Dtype; file: string; length: number; axis?: string }> = {};
   for (const [name, column] of Object.entries(data.columns)) {
     writeFileSync(join(dir, `${name}.bin`), bytesOf(column));
-    columns[name] = { dtype: dtypeOf(column), file: `${name}.bin`, length: column.length };
+    const axis = data.axisOf?.[name];
+    columns[name] = { dtype: dtypeOf(column), file: `${name}.bin`, length: column.length, ...(axis ? { axis } : {}) };
   }
   const offsets: Record<string, { file: string; length: number }> = {};
   for (const [axis, o] of Object.entries(data.offsets)) {

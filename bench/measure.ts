@@ -54,7 +54,9 @@ export interface CaseContext {
 }
 
 export function generateData(workload: Workload, module: IrModule, size: number, groupSize: number, seed: number): BenchData {
-  return { workload: workload.name, params: resolveParams(module), ...workload.generate(size, groupSize, seed) };
+  const axisOf: Record<string, string> = {};
+  for (const decl of module.inputs) if (decl.axis !== null) axisOf[decl.name] = decl.axis;
+  return { workload: workload.name, params: resolveParams(module), axisOf, ...workload.generate(size, groupSize, seed) };
 }
 
 export function buildBatch(module: IrModule, data: BenchData): Batch {

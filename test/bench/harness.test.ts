@@ -77,6 +77,8 @@ describe("bench workloads", () => {
       expect(manifest.columns.prob.dtype).toBe("f32");
       expect(manifest.columns.token_turn.dtype).toBe("i32");
       expect(manifest.columns.prob.length).toBe(data.offsets.turns![32]);
+      expect(manifest.columns.prob.axis).toBe("turns");
+      expect(manifest.columns.prob0.axis).toBeUndefined();
       expect(manifest.offsets.turns).toEqual({ file: "turns.offsets.bin", length: 33 });
       expect(manifest.groups).toEqual({ file: "group.bin", length: 32 });
       expect(manifest.params).toEqual({ gamma: 1 });
