@@ -157,7 +157,9 @@ def distinct_windows(tokens: np.ndarray, offsets: np.ndarray, n: int) -> np.ndar
             key *= vocab
             key += shifted[k : k + starts_count]
         span = vocab**n
-        packed = np.sort(rollout[inside] * span + key[inside])
+        rollout *= span
+        key += rollout
+        packed = np.sort(key[inside])
         first = np.empty(packed.size, dtype=bool)
         first[:1] = True
         np.not_equal(packed[1:], packed[:-1], out=first[1:])
