@@ -72,7 +72,7 @@ function caseTable(cases: CaseResult[], key: "size" | "groupSize"): string[] {
     const w = worst.get(r.impl) ?? { abs: 0, rel: 0 };
     worst.set(r.impl, { abs: Math.max(w.abs, r.agreement!.maxAbs), rel: Math.max(w.rel, r.agreement!.maxRel) });
   }
-  if (worst.size > 0) lines.push("", `Largest deviation from rewardc CPU (checked before timing): ${[...worst].map(([i, w]) => `${i} abs ${w.abs.toExponential(1)} / rel ${w.rel.toExponential(1)}`).join("; ")}.`);
+  if (worst.size > 0) lines.push("", `Largest deviation from rewardc CPU (checked before timing): ${[...worst].map(([i, w]) => `${i} abs ${w.abs.toExponential(1)}${w.rel > 0 ? ` / rel ${w.rel.toExponential(1)}` : ""}`).join("; ")}.`);
   return lines;
 }
 
