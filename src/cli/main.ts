@@ -8,6 +8,7 @@ import { RuntimeInputError } from "../runtime/errors.js";
 import { DAWN_NOISE, GpuUnavailableError } from "../runtime/webgpu/device.js";
 import { packageRoot } from "../paths.js";
 import { helpText, type CommandSpec } from "./args.js";
+import { benchCommand } from "./benchCommand.js";
 import { buildCommand, runBuild } from "./build.js";
 import { checkCommand, runCheck } from "./check.js";
 import { UsageError } from "./io.js";
@@ -22,6 +23,7 @@ const COMMANDS: { spec: CommandSpec; run: (argv: string[], color: boolean) => nu
   // Loaded when used: the server needs Arrow, and property tests fast-check, which the other commands do not.
   { spec: serveCommand, run: async (argv, color) => (await import("./serve.js")).runServe(argv, color) },
   { spec: testCommand, run: async (argv, color) => (await import("./test.js")).runTest(argv, color) },
+  { spec: benchCommand, run: async (argv, color) => (await import("./bench.js")).runBench(argv, color) },
 ];
 
 function topHelp(): string {
@@ -83,9 +85,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Commands that may open a WebGPU device: `run`, `serve` and `test` unless they ask for the CPU. */
+/** Commands that may open a WebGPU device: `run`, `serve`, `test` and `bench` unless they ask for the CPU. */
 function mayUseGpu(command: string, args: string[]): boolean {
-  if (command !== "run" && command !== "serve" && command !== "test") return false;
+  if (command !== "run" && command !== "serve" && command !== "test" && command !== "bench") return false;
   const i = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
   const value = i < 0 ? "auto" : args[i]!.includes("=") ? args[i]!.slice("--backend=".length) : args[i + 1];
   return value !== "cpu";
