@@ -7,7 +7,8 @@
  *
  * `src/parser/toAst.ts` turns the CST into the AST and `src/parser/parse.ts` words the errors.
  */
-import { CstParser, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, TokenType } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /**

@@ -10,7 +10,8 @@
  *
  * `label`s are the human wording used in syntax errors ("expected `then`", "expected a name").
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 // ---- categories (match no text themselves) ----
 

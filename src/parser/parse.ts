@@ -5,7 +5,8 @@
  * Chevrotain's own messages list token sequences), bad literals R0003 (from `toAst.ts`), expressions nested beyond
  * the limit R0002 (from `depth.ts`).
  */
-import { EOF, tokenMatcher, type ILexingError, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { ILexingError, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { EOF, tokenMatcher } from "../../grammar/chevrotain.js";
 import { rewardParser, syntaxErrorFacts, type SyntaxErrorFacts } from "../../grammar/parser.js";
 import * as T from "../../grammar/tokens.js";
 import { error, type Diagnostic, type Span } from "../diagnostics/diagnostic.js";
