@@ -33,11 +33,15 @@ const verlGrpo: Generator = (size, groupSize, seed) => {
   const random = seededRandom(seed);
   const groupIds = contiguousGroups(size, groupSize);
   const score = new Float32Array(size);
-  // Half the groups have 0/1 outcome scores (some all equal), half continuous reward-model scores.
+  // Half the groups have 0/1 outcome scores (some all equal), half reward-model scores in [-2, 2] on a grid of
+  // 1/1024. On a continuous draw, the odd pair of scores closer than ~1e-5 (a few per 1e5 rollouts in groups of
+  // 2) has a z-score that hangs on the last bit of the float32 mean, which float64 peers compute differently:
+  // an ill-conditioned output, not a wrong one, that would keep honest peers from being timed. On the grid,
+  // distinct scores differ by at least 2^-10 and every mean of a group of 2 is exact in float32.
   for (let g = 0; g * groupSize < size; g++) {
     const binary = random() < 0.5;
     const p = groupSuccess(random);
-    for (let i = g * groupSize; i < (g + 1) * groupSize; i++) score[i] = binary ? (random() < p ? 1 : 0) : random() * 4 - 2;
+    for (let i = g * groupSize; i < (g + 1) * groupSize; i++) score[i] = binary ? (random() < p ? 1 : 0) : Math.round((random() * 4 - 2) * 1024) / 1024;
   }
   return { size, groupSize, groupIds, columns: { score }, offsets: {} };
 };
