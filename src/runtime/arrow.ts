@@ -55,7 +55,7 @@ import type { InputDecl, IrModule, Scalar } from "../compiler/ir.js";
 import { shortestF32 } from "../util/numbers.js";
 import { allocColumn, batchFromColumns, findAxis, type Batch, type Column, type ColumnInput, type GroupKey } from "./batch.js";
 import { MAX_REPORTED_ERRORS, RuntimeInputError, describeValue, type RowError } from "./errors.js";
-import { checkJsonValue, checkRange, typeName } from "./values.js";
+import { checkGroupKey, checkJsonValue, checkRange, typeName } from "./values.js";
 
 export type ArrowBatchResult = { batch: Batch } | { errors: RowError[] };
 
@@ -464,16 +464,13 @@ function rowOfElement(offsets: Int32Array, j: number): number {
 function readGroupKeys(name: string, chunks: Data[], size: number, problem: Sink): GroupKey[] {
   const keys: GroupKey[] = new Array(size);
   let row = 0;
-  const bad = (r: number, found: string): void => problem(r, `field \`${name}\`: expected a string or a finite number (group key), found ${found}`);
   for (const data of chunks) {
     const vector = makeVector(data);
     for (let i = 0; i < data.length; i++, row++) {
       const k = data.getValid(i) ? (vector.get(i) as unknown) : null;
-      if (typeof k === "string" || (typeof k === "number" && Number.isFinite(k))) keys[row] = k;
-      else if (typeof k === "bigint" && k >= BigInt(Number.MIN_SAFE_INTEGER) && k <= BigInt(Number.MAX_SAFE_INTEGER)) keys[row] = Number(k);
-      // Beyond 2^53 two keys could become one number, merging their groups: refuse rather than guess.
-      else if (typeof k === "bigint") bad(row, `${k}n (beyond 2^53)`);
-      else bad(row, describeValue(k));
+      const message = checkGroupKey(k);
+      if (message !== null) problem(row, `field \`${name}\`: ${message}`);
+      else keys[row] = typeof k === "bigint" ? Number(k) : (k as GroupKey);
     }
   }
   return keys;

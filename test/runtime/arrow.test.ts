@@ -173,6 +173,10 @@ describe("batchFromArrow", () => {
     expect(errorsOf(module, table)).toEqual([
       { line: 1, field: "p", message: "field `p`: expected a string or a finite number (group key), found 9007199254740993n (beyond 2^53)" },
     ]);
+    const floats = new Table({ p: vectorFromArray([2 ** 60, 1], new Float64()), x: vectorFromArray(new Float32Array([1, 2])) });
+    expect(errorsOf(module, floats)).toEqual([
+      { line: 1, field: "p", message: "field `p`: expected a string or a finite number (group key), found 1152921504606847000 (beyond 2^53)" },
+    ]);
   });
 
   it("reports the first 20 errors in row order across columns, then how many more", () => {
