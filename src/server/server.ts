@@ -138,7 +138,7 @@ class Scorer {
 
   async handle(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<void> {
     try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const path = requestPath(req.url ?? "");
       const method = req.method ?? "GET";
       switch (path) {
         case "/v1/health":
@@ -232,6 +232,19 @@ class Scorer {
   }
 }
 
+
+/**
+ * The path of an origin-form request target (`/v1/spec?x=1` -> `/v1/spec`), kept as sent: `//v1/score` is that
+ * path, not host `v1` as a URL parser would read it. A target that is not a path of RFC 3986 characters is refused.
+ */
+function requestPath(target: string): string {
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  if (!/^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/.test(path)) {
+    throw new ProtocolError("bad_request", `malformed request target ${JSON.stringify(target.length > 100 ? target.slice(0, 100) + "..." : target)}: expected a path such as /v1/score`);
+  }
+  return path;
+}
 
 class MethodNotAllowed extends ProtocolError {
   constructor(

@@ -92,6 +92,30 @@ describe("a server on 127.0.0.1", () => {
     expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).error.code).toBe("bad_request");
   });
 
+  it("a malformed request target is bad_request, and `//v1/score` is a path, not host `v1`", async () => {
+    const { connect } = await import("node:net");
+    const raw = (line: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const socket = connect((address as { port: number }).port, "127.0.0.1");
+        let text = "";
+        socket.on("data", (c: Buffer) => (text += c.toString()));
+        socket.on("end", () => resolve({ status: Number(text.split(" ")[1]), body: JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) }));
+        socket.on("error", reject);
+        socket.write(`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+    for (const line of ["GET //[ HTTP/1.1", "GET http://[ HTTP/1.1", "GET v1/health HTTP/1.1", "GET * HTTP/1.1"]) {
+      const r = await raw(line);
+      expect(r.status, line).toBe(400);
+      expect(r.body.error.code, line).toBe("bad_request");
+      expect(r.body.error.message, line).toMatch(/^malformed (request target|HTTP request)/);
+    }
+    expect((await raw("GET //[ HTTP/1.1")).body.error.message).toBe('malformed request target "//[": expected a path such as /v1/score');
+    const doubled = await raw("GET //v1/health HTTP/1.1");
+    expect(doubled.status).toBe(404);
+    expect(doubled.body.error.message).toMatch(/^no endpoint `\/\/v1\/health`/);
+    expect((await raw("GET /v1/health?a=[1] HTTP/1.1")).status).toBe(200);
+  });
+
   it("an internal error is a 500 with a message, and the server goes on", async () => {
     const spy = vi.spyOn(Session.prototype, "scoreAsync").mockRejectedValueOnce(new Error("boom"));
     try {
