@@ -17,6 +17,7 @@
  * Problems of the table as a whole throw `RuntimeInputError`, every one listed:
  *   not Arrow IPC data: <the reader's message>
  *   column `x` is missing
+ *   column `x` appears 2 times
  *   column `x` has type Utf8: float input `x` needs Float32, Float64, Float16 or an integer type
  *   column `probs` has type FixedSizeList[2]<Float32>: input `probs` has 3 elements per row
  * Problems of values are `RowError`s, as JSONL's (line = row + 1, counting from `firstRow`, 0-based rows):
@@ -113,7 +114,8 @@ export function batchFromArrow(module: IrModule, source: Uint8Array | Table, opt
   const given = module.inputs.filter((d) => d.feature === undefined);
   const texts = module.texts ?? [];
 
-  const schemaProblems: string[] = [];
+  // As with a JSON key spelled twice, which of two same-named columns is meant cannot be guessed.
+  const schemaProblems = repeatedColumns(table);
   const chunksOf = (name: string, accepts: (type: DataType) => string | null): Data[] | null => {
     const field = table.schema.fields.find((f) => f.name === name);
     if (field === undefined) {
@@ -176,6 +178,13 @@ export function batchFromArrow(module: IrModule, source: Uint8Array | Table, opt
 }
 
 type Sink = (row: number, message: string) => void;
+
+/** `column \`x\` appears 2 times` for each name that several columns share, in schema order. */
+function repeatedColumns(table: Table): string[] {
+  const counts = new Map<string, number>();
+  for (const f of table.schema.fields) counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([name, n]) => `column \`${name}\` appears ${n} times`);
+}
 
 /**
  * Errors of each column in row order, at most the cap each: the first `MAX_REPORTED_ERRORS` errors of the

@@ -2,7 +2,7 @@
  * Arrow IPC in and out: scoring from Arrow equals scoring the same rows from JSONL bit for bit, every error
  * path reads like JSONL's, and a Float32 column reaches the batch without a copy.
  */
-import { Bool, Dictionary, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, Table, Uint32, Utf8, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
+import { Bool, Dictionary, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, makeData, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { batchFromArrow, readArrowTable, scoresToArrow } from "../../src/runtime/arrow.js";
 import type { Batch } from "../../src/runtime/batch.js";
@@ -214,6 +214,16 @@ describe("batchFromArrow", () => {
         "  column `v` has type FixedSizeList[2]<Float32>: input `v` has 3 elements per row",
       ].join("\n"),
     );
+  });
+
+  it("refuses a table whose columns share a name, which one is meant being a guess", () => {
+    const module = compileOk("reward r\ninput x : float\nreward = x\n");
+    const f32 = (xs: number[]) => makeData({ type: new Float32(), length: xs.length, nullCount: 0, data: Float32Array.from(xs) });
+    const fields = [new Field("x", new Float32()), new Field("y", new Float32()), new Field("x", new Float32()), new Field("y", new Float32()), new Field("x", new Float32())];
+    const schema = new Schema(fields);
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [f32([1]), f32([2]), f32([3]), f32([4]), f32([5])] }));
+    const ipc = tableToIPC(new Table(schema, [batch]), "stream");
+    expect(() => batchFromArrow(module, ipc)).toThrow(new RuntimeInputError("invalid Arrow table:\n  column `x` appears 3 times\n  column `y` appears 2 times"));
   });
 
   it("throws on bytes that are not Arrow IPC, and on none", () => {
