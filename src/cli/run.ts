@@ -4,7 +4,7 @@ import type { IrModule } from "../compiler/ir.js";
 import { batchFromArrow, readArrowTable, scoresToArrow, metricsJson } from "../runtime/arrow.js";
 import type { Batch, Column } from "../runtime/batch.js";
 import { formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError, type RowError } from "../runtime/errors.js";
-import { parseJsonl } from "../runtime/jsonl.js";
+import { parseJsonlBytes } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
 import { Session, type ScoreResult } from "../runtime/session.js";
 import { releaseGpu } from "../runtime/webgpu/device.js";
@@ -94,7 +94,7 @@ export async function runRun(argv: string[], color: boolean): Promise<number> {
       throw e;
     }
   } else {
-    const parsed = parseJsonl(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    const parsed = parseJsonlBytes(bytes);
     if ("errors" in parsed) return rowErrors(where, formatRowErrors(parsed.errors));
     input = { format: "jsonl", rows: parsed.rows as Record<string, unknown>[], lineNumbers: parsed.lineNumbers, texts: parsed.texts };
   }

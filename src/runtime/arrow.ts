@@ -30,6 +30,7 @@
  *   field `prompt`: expected a string or a finite number (group key), found null
  *   field `prompt`: expected a string or a finite number (group key), found 9007199254740993n (beyond 2^53)
  *   field `completion`: expected string, found null
+ *   field `completion`: not valid UTF-8           (also a string group key; never decoded to U+FFFD)
  *
  * Out: an IPC stream with one column per output, in `module.outputs` order and input row order (float ->
  * Float32, int -> Int32, bool -> Bool, per element -> List of those), and the metrics as JSON in the schema
@@ -475,7 +476,12 @@ function readGroupKeys(name: string, chunks: Data[], size: number, problem: Sink
   let row = 0;
   for (const data of chunks) {
     const vector = makeVector(data);
+    const notUtf8 = invalidUtf8(data);
     for (let i = 0; i < data.length; i++, row++) {
+      if (notUtf8.has(i)) {
+        problem(row, `field \`${name}\`: not valid UTF-8`);
+        continue;
+      }
       const k = data.getValid(i) ? (vector.get(i) as unknown) : null;
       const message = checkGroupKey(k);
       if (message !== null) problem(row, `field \`${name}\`: ${message}`);
@@ -491,9 +497,13 @@ function readStrings(name: string, chunks: Data[], size: number, problem: Sink):
   let row = 0;
   for (const data of chunks) {
     const vector = makeVector(data);
+    const notUtf8 = invalidUtf8(data);
     for (let i = 0; i < data.length; i++, row++) {
-      const s = data.getValid(i) ? (vector.get(i) as unknown) : null;
-      if (typeof s === "string") strings[row] = s;
+      const s = notUtf8.has(i) ? undefined : data.getValid(i) ? (vector.get(i) as unknown) : null;
+      if (s === undefined) {
+        problem(row, `field \`${name}\`: not valid UTF-8`);
+        bad = true;
+      } else if (typeof s === "string") strings[row] = s;
       else {
         problem(row, `field \`${name}\`: expected string, found ${describeValue(s)}`);
         bad = true;
@@ -501,6 +511,69 @@ function readStrings(name: string, chunks: Data[], size: number, problem: Sink):
     }
   }
   return bad ? null : strings;
+}
+
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    fatalUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Value `i` of a Utf8View chunk, per the Arrow format: a 16-byte view, its bytes inline up to 12, else in a data buffer. */
+function utf8ViewBytes(data: Data, i: number): Uint8Array {
+  const views = data.values as Uint8Array;
+  const view = new DataView(views.buffer, views.byteOffset + i * 16, 16);
+  const length = view.getInt32(0, true);
+  if (length <= 12) return views.subarray(i * 16 + 4, i * 16 + 4 + Math.max(0, length));
+  const buffer = (data.variadicBuffers as Uint8Array[])[view.getInt32(8, true)] ?? new Uint8Array(0);
+  const offset = view.getInt32(12, true);
+  return buffer.subarray(offset, offset + length);
+}
+
+/**
+ * The values (chunk-relative indices, nulls excepted) of a string chunk whose bytes are not UTF-8; empty for
+ * other types. Arrow's reader would decode them to U+FFFD, and two different keys could become one.
+ */
+function invalidUtf8(data: Data): Set<number> {
+  const type = data.type as DataType;
+  const bad = new Set<number>();
+  const valid = (i: number): boolean => data.nullCount === 0 || data.getValid(i);
+  if (DataType.isDictionary(type)) {
+    const dictionary = (data.dictionary?.data ?? []) as Data[];
+    const badEntries = new Set<number>();
+    let base = 0;
+    for (const chunk of dictionary) {
+      for (const e of invalidUtf8(chunk)) badEntries.add(base + e);
+      base += chunk.length;
+    }
+    if (badEntries.size === 0) return bad;
+    const indices = data.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < data.length; i++) if (valid(i) && badEntries.has(Number(indices[i]!))) bad.add(i);
+    return bad;
+  }
+  if (DataType.isUtf8View(type)) {
+    for (let i = 0; i < data.length; i++) if (valid(i) && !isUtf8(utf8ViewBytes(data, i))) bad.add(i);
+    return bad;
+  }
+  if (!DataType.isUtf8(type) && !DataType.isLargeUtf8(type)) return bad;
+  const bytes = data.values as Uint8Array;
+  const o = data.valueOffsets as Int32Array | BigInt64Array;
+  const at = (i: number): number => Number(o[i]!);
+  // One check of the whole span settles the usual column: it holds valid UTF-8 and no value starts inside a
+  // character (at a continuation byte 10xxxxxx), so each value is valid on its own too.
+  const start = at(0);
+  const end = at(data.length);
+  let whole = isUtf8(bytes.subarray(start, end));
+  for (let i = 0; whole && i < data.length; i++) if (at(i) < at(i + 1) && (bytes[at(i)]! & 0xc0) === 0x80) whole = false;
+  if (whole) return bad;
+  for (let i = 0; i < data.length; i++) if (valid(i) && !isUtf8(bytes.subarray(at(i), at(i + 1)))) bad.add(i);
+  return bad;
 }
 
 // ---------------------------------------------------------------------------------------------------------

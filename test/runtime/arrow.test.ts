@@ -2,7 +2,7 @@
  * Arrow IPC in and out: scoring from Arrow equals scoring the same rows from JSONL bit for bit, every error
  * path reads like JSONL's, and a Float32 column reaches the batch without a copy.
  */
-import { Bool, Dictionary, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, makeData, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
+import { Bool, Dictionary, LargeUtf8, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, Utf8View, makeData, makeVector, type Data, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { batchFromArrow, readArrowTable, scoresToArrow } from "../../src/runtime/arrow.js";
 import type { Batch } from "../../src/runtime/batch.js";
@@ -224,6 +224,55 @@ describe("batchFromArrow", () => {
     const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [f32([1]), f32([2]), f32([3]), f32([4]), f32([5])] }));
     const ipc = tableToIPC(new Table(schema, [batch]), "stream");
     expect(() => batchFromArrow(module, ipc)).toThrow(new RuntimeInputError("invalid Arrow table:\n  column `x` appears 3 times\n  column `y` appears 2 times"));
+  });
+
+  it("refuses strings that are not UTF-8 instead of decoding them to U+FFFD, naming the row", () => {
+    const module = compileOk("reward r\ngroup by p\ninput s : string\ninput x : float\nreward = x + float(text.chars(s))\n");
+    const utf8 = (values: number[][], type: DataType = new Utf8()) => {
+      const offsets = [0];
+      for (const v of values) offsets.push(offsets[offsets.length - 1]! + v.length);
+      const valueOffsets = type instanceof LargeUtf8 ? BigInt64Array.from(offsets.map(BigInt)) : Int32Array.from(offsets);
+      return makeData({ type, length: values.length, nullCount: 0, valueOffsets, data: Uint8Array.from(values.flat()) } as never) as Data;
+    };
+    const table = (p: Data, s: Data) => {
+      const fields = [new Field("p", p.type), new Field("s", s.type), new Field("x", new Float32())];
+      const x = makeData({ type: new Float32(), length: p.length, nullCount: 0, data: new Float32Array(p.length) });
+      return new Table(new Schema(fields), [new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: p.length, nullCount: 0, children: [p, s, x] }))]);
+    };
+    const ok = [0x6f, 0x6b];
+    // "p\xff" and "p\xfe" would both read "p\uFFFD": one group out of two prompts.
+    expect(errorsOf(module, table(utf8([[0x70, 0xff], [0x70, 0xfe], ok]), utf8([ok, [0x31, 0x38, 0xc0], ok])))).toEqual([
+      { line: 1, field: "p", message: "field `p`: not valid UTF-8" },
+      { line: 2, field: "p", message: "field `p`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // The column's bytes are valid UTF-8 together ("é"), but each value holds half a character.
+    expect(errorsOf(module, table(utf8([ok, ok]), utf8([[0xc3], [0xa9]], new LargeUtf8())))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    const dictionary = makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 3, nullCount: 0, data: Int32Array.from([1, 0, 1]), dictionary: makeVector(utf8([ok, [0xed, 0xa0, 0x80]])) } as never) as Data;
+    expect(errorsOf(module, table(utf8([ok, ok, ok]), dictionary))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 3, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // Utf8View: one value inline (up to 12 bytes), one in a data buffer.
+    const views = new Uint8Array(48);
+    const view = new DataView(views.buffer);
+    view.setInt32(0, 2, true);
+    views.set([0x6f, 0xff], 4);
+    view.setInt32(16, 13, true);
+    view.setInt32(32, 2, true);
+    views.set(ok, 36);
+    const viewData = makeData({ type: new Utf8View(), length: 3, nullCount: 0, views, variadicBuffers: [Uint8Array.from([...Buffer.from("abcdefghijkl"), 0xc0])] } as never) as Data;
+    expect(errorsOf(module, table(utf8([ok, ok, ok]), viewData))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // Through IPC, and valid multi-byte text is untouched.
+    const good = batchFromArrow(module, tableToIPC(table(utf8([[0xc3, 0xa9], [0xc3, 0xa9]]), utf8([[0xe2, 0x82, 0xac], []])), "stream"));
+    expect("batch" in good && good.batch.groupKeys).toEqual(["é"]);
+    expect(errorsOf(module, tableToIPC(table(utf8([ok]), utf8([[0xff]])), "stream"))).toEqual([{ line: 1, field: "s", message: "field `s`: not valid UTF-8" }]);
   });
 
   it("throws on bytes that are not Arrow IPC, and on none", () => {
