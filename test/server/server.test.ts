@@ -208,6 +208,57 @@ describe("state over HTTP", () => {
   });
 });
 
+describe("shutdown loses no reply", () => {
+  it("a reply already written is read whole by a client that reads it only after close() began", async () => {
+    const server = await startServer(lagrange, { socket: join(scratch, "slow.sock"), backend: "cpu", log: noLog });
+    // A reply larger than the socket's buffers: part of it is still waiting in the server when close() is called.
+    const rows = Array.from({ length: 50_000 }, (_, i) => ({ prompt: i % 4, objective: 1, cost: 0.5, thinking: 0.1 }));
+    const body = JSON.stringify({ rows });
+    const { status, length, got, closed } = await new Promise<{ status: number; length: number; got: number; closed: Promise<void> }>((resolve, reject) => {
+      const req = httpRequest({ ...target(server.address), method: "POST", path: "/v1/score", headers: { "Content-Type": "application/json" }, agent: false }, (res) => {
+        // Headers and body are written by one end(): the whole reply is written by now, its batch applied.
+        res.pause();
+        const closed = server.close();
+        let got = 0;
+        res.on("data", (c: Buffer) => (got += c.length));
+        res.on("end", () => resolve({ status: res.statusCode!, length: Number(res.headers["content-length"]), got, closed }));
+        res.on("error", reject);
+        res.on("aborted", () => reject(new Error(`reply cut off after ${got} bytes`)));
+        setImmediate(() => res.resume());
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    expect(got).toBe(length);
+    await closed;
+  });
+
+  it("a connection made before close() whose request comes after it is served, with Connection: close", async () => {
+    const server = await startServer(lagrange, { socket: join(scratch, "early.sock"), backend: "cpu", log: noLog });
+    const { connect } = await import("node:net");
+    // Connected (a unix socket connects at once, into the listener's backlog) but not yet accepted by the server.
+    const early = connect((server.address as { socket: string }).socket);
+    const closed = server.close();
+    await new Promise((resolve, reject) => {
+      early.once("connect", resolve);
+      early.once("error", reject);
+    });
+    const body = JSON.stringify({ rows: lagrangeRows });
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      early.on("data", (c: Buffer) => (text += c.toString()));
+      early.on("end", () => resolve(text));
+      early.on("error", reject);
+      early.write(`POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    expect(reply).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4)).step).toBe(1);
+    await closed;
+  });
+});
+
 describe("unix sockets", () => {
   it("a stale socket file is replaced; a live one is refused; a file that is not a socket is never deleted", async () => {
     const path = join(scratch, "stale.sock");
