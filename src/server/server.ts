@@ -34,12 +34,26 @@ import { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOp
 
 export { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOptions };
 
+/** `close()` could not save the state to `statePath`: `state` is its JSON (`Session.saveState`), to be kept some other way. */
+export class StateNotSavedError extends Error {
+  constructor(
+    reason: string,
+    readonly state: string,
+  ) {
+    super(`${reason}: the state was not saved`);
+    this.name = "StateNotSavedError";
+  }
+}
+
 export interface RunningServer {
   address: ServerAddress;
   backend: "cpu" | "webgpu";
   /** Set when `auto` fell back to the CPU, to tell the user. */
   notice: string | null;
-  /** Stops accepting, finishes the requests in flight, saves the state; resolves once all is done. Idempotent. */
+  /**
+   * Stops accepting, finishes the requests in flight, saves the state; resolves once all is done. Idempotent.
+   * Rejects with `StateNotSavedError` (everything else done) when the state cannot be written to `statePath`.
+   */
   close(): Promise<void>;
 }
 
@@ -202,7 +216,7 @@ class Scorer {
     try {
       writeFileAtomic(this.statePath, this.session.saveState() + "\n");
     } catch (e) {
-      this.log(`warning: ${e instanceof Error ? e.message : String(e)} (the state is kept in memory and saved again after the next batch)`);
+      this.log(`warning: ${e instanceof Error ? e.message : String(e)} (the state is kept in memory and saved again after the next batch and at shutdown)`);
     }
   }
 
@@ -225,9 +239,19 @@ class Scorer {
     // Every request that reaches the handler from here on is answered with `Connection: close`.
     await connections.close();
     await this.tail;
-    this.saveState();
+    // No later save to hope for: a failure now is an error that carries the state, not a warning.
+    let unsaved: StateNotSavedError | null = null;
+    if (this.statePath !== undefined) {
+      const state = this.session.saveState();
+      try {
+        writeFileAtomic(this.statePath, state + "\n");
+      } catch (e) {
+        unsaved = new StateNotSavedError(e instanceof Error ? e.message : String(e), state);
+      }
+    }
     this.session.close();
     if (socket !== undefined) rmSync(socket, { force: true });
+    if (unsaved !== null) throw unsaved;
   }
 }
 
