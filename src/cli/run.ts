@@ -106,6 +106,10 @@ export async function runRun(argv: string[], color: boolean): Promise<number> {
   if ("problem" in built) return rowErrors(where, built.problem);
   if ("errors" in built) return rowErrors(where, format(built.errors));
   const batches = built.batches;
+  // As `rewardc serve` refuses an empty batch: nothing to score, yet the updates would move the state.
+  if (rowCount(input) === 0 && module.states.length > 0) {
+    return rowErrors(where, `no rollouts: the spec has state (${module.states.map((s) => `\`${s.name}\``).join(", ")}), and an empty batch would apply its updates to no rollouts`);
+  }
   if (!values.overwrite) {
     const clash = findClash(module, input);
     if (clash) return rowErrors(where, `${clash}; rename it, or pass --overwrite to replace it`);

@@ -113,6 +113,17 @@ describe("rewardc run, several batches", () => {
     expect(rewardc(["run", spec, "--in", "-"], Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(jsonl(rows))])).code).toBe(0);
   });
 
+  it("an input with no rows is refused for a spec with state (its updates would run on nothing), scored for one without", () => {
+    const state = path("state.json");
+    const r = rewardc(["run", spec, "--in", "-", "--state", state], "\n");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: invalid rollouts in `-`\nno rollouts: the spec has state (`mu`, `step`), and an empty batch would apply its updates to no rollouts\n");
+    expect(existsSync(state)).toBe(false);
+    const stateless = rewardc(["run", "examples/acre.reward", "--in", "-"], "");
+    expect(stateless.code).toBe(0);
+    expect(stateless.stdout.toString()).toBe("");
+  });
+
   it("rejects --batch-size with --step-column, and a --batch-size that is not a positive integer", () => {
     expect(rewardc(["run", spec, "--in", "-", "--batch-size", "2", "--step-column", "step"], "").stderr).toContain("give --batch-size or --step-column, not both");
     expect(rewardc(["run", spec, "--in", "-", "--batch-size", "0"], "").stderr).toContain("--batch-size takes a positive integer, found `0`");

@@ -201,6 +201,23 @@ describe("state over HTTP", () => {
     await again.close();
   });
 
+  it("an empty batch (rows, columns or Arrow) is bad_request and leaves the state as it was", async () => {
+    const server = await startServer(lagrange, { port: 0, backend: "cpu", log: noLog });
+    try {
+      expect(json(await score(server.address, { rows: lagrangeRows })).step).toBe(1);
+      const before = (await request(server.address, "GET", "/v1/state")).body.toString();
+      const emptyArrow = tableToIPC(tableOf(lagrange, []), "stream");
+      for (const [body, type] of [[JSON.stringify({ rows: [] }), "application/json"], [JSON.stringify({ columns: {} }), "application/json"], [emptyArrow, "application/vnd.apache.arrow.stream"]] as const) {
+        const r = await request(server.address, "POST", "/v1/score", { body, headers: { "Content-Type": type } });
+        expect(r.status).toBe(400);
+        expect(json(r)).toEqual({ error: { code: "bad_request", message: "the batch has no rollouts: an empty batch would apply the state updates to no rollouts" } });
+      }
+      expect((await request(server.address, "GET", "/v1/state")).body.toString()).toBe(before);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a bad state file stops the start", async () => {
     const statePath = join(scratch, "bad-state.json");
     writeFileSync(statePath, "{}");
