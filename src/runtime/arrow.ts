@@ -58,6 +58,7 @@ import { shortestF32 } from "../util/numbers.js";
 import { allocColumn, batchFromColumns, findAxis, type Batch, type Column, type ColumnInput, type GroupKey } from "./batch.js";
 import { MAX_REPORTED_ERRORS, RuntimeInputError, describeValue, type RowError } from "./errors.js";
 import { checkGroupKey, checkJsonValue, checkRange, typeName } from "./values.js";
+import { verifyIpcMetadata, verifyTableData } from "./ipcVerify.js";
 
 export type ArrowBatchResult = { batch: Batch } | { errors: RowError[] };
 
@@ -86,11 +87,16 @@ export function readArrowTable(bytes: Uint8Array): Table {
   // The reader takes a few stray bytes (`{}\n`) for an empty table: insist on the marks every writer since
   // Arrow 0.15 puts first, the continuation marker 0xFFFFFFFF of a stream or the magic `ARROW1` of a file.
   if (!hasArrowMagic(bytes)) throw new RuntimeInputError("not Arrow IPC data: it starts with neither the stream marker 0xFFFFFFFF nor the file magic `ARROW1`");
+  // apache-arrow trusts the lengths in the bytes: check them before and after it decodes (see ipcVerify.ts).
+  verifyIpcMetadata(bytes);
+  let table: Table;
   try {
-    return tableFromIPC(bytes);
+    table = tableFromIPC(bytes);
   } catch (e) {
     throw new RuntimeInputError(`not Arrow IPC data: ${e instanceof Error ? e.message : String(e)}`);
   }
+  verifyTableData(table);
+  return table;
 }
 
 /** Whether `bytes` start like an Arrow IPC stream (0xFFFFFFFF) or file (`ARROW1`). */

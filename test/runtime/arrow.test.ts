@@ -2,7 +2,8 @@
  * Arrow IPC in and out: scoring from Arrow equals scoring the same rows from JSONL bit for bit, every error
  * path reads like JSONL's, and a Float32 column reaches the batch without a copy.
  */
-import { Bool, Dictionary, LargeUtf8, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, Utf8View, makeData, makeVector, type Data, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
+import fc from "fast-check";
+import { Bool, Dictionary, LargeUtf8, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, Utf8View, makeData, makeVector, type Data, tableFromIPC, tableFromJSON, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { batchFromArrow, readArrowTable, scoresToArrow } from "../../src/runtime/arrow.js";
 import type { Batch } from "../../src/runtime/batch.js";
@@ -365,3 +366,80 @@ describe("scoresToArrow", () => {
 
 // Keeps the type imports used when only some tests run.
 export type { DataType };
+
+describe("malformed Arrow IPC", () => {
+  // A spec reading every kind of column the reader decodes: numbers, bools, lists, strings, dictionaries.
+  const module = compileOk("reward r\ngroup by p\ninput x : float\ninput n : int\ninput b : bool\ninput v : float[tokens]\ninput s : string\nreward = x + float(n) + float(text.chars(s)) + sum(v)\n");
+  const table = new Table({
+    p: vectorFromArray(["a", "b", "a"], new Dictionary(new Utf8(), new Int32())),
+    x: vectorFromArray([0.5, 1.5, null], new Float64()),
+    n: vectorFromArray([1n, 2n, 3n], new Int64()),
+    b: vectorFromArray([true, false, true], new Bool()),
+    v: vectorFromArray([[1, 2], [], [3]], new List(new Field("item", new Float32(), true))),
+    s: vectorFromArray(["é", "xyz", ""], new Utf8()),
+  });
+  const valid = [tableToIPC(table, "stream"), tableToIPC(table, "file")];
+
+  function outcome(bytes: Uint8Array): string {
+    try {
+      batchFromArrow(module, bytes);
+      return "ok";
+    } catch (e) {
+      if (e instanceof RuntimeInputError) return "refused";
+      throw e;
+    }
+  }
+
+  it("a flipped schema byte that made the reader build 2^31 fields (4 GB, tens of seconds) is refused at once", () => {
+    const { module: lagrange, rows } = loadExample("lagrange_state");
+    const bytes = Uint8Array.from(tableToIPC(tableFromJSON(rows), "stream"));
+    expect(batchFromArrow(lagrange, bytes)).toHaveProperty("batch");
+    // In the schema, part of a uoffset: a field's children vector then lies elsewhere, with a huge length.
+    bytes[166] = 0x78;
+    expect(() => batchFromArrow(lagrange, bytes)).toThrow(new RuntimeInputError("not Arrow IPC data: the message metadata points outside itself"));
+  });
+
+  it("a file whose record batch block locates another kind of message is refused (the reader would read it forever)", () => {
+    const file = Uint8Array.from(valid[1]!);
+    const view = new DataView(file.buffer);
+    const footerEnd = file.length - 10;
+    const footerStart = footerEnd - view.getInt32(footerEnd, true);
+    // The footer's blocks are {offset: int64, metaDataLength: int32, pad, bodyLength: int64}; the dictionary batch
+    // comes first in the file, right after the 8-byte magic.
+    const blockAt = (offset: bigint): number[] => {
+      const found: number[] = [];
+      for (let at = footerStart; at + 24 <= footerEnd; at += 4) if (view.getBigInt64(at, true) === offset && view.getInt32(at + 8, true) > 0) found.push(at);
+      return found;
+    };
+    const [dictionaryBlock] = blockAt(8n);
+    // The record batch follows the dictionary batch.
+    const recordBatchBlocks = blockAt(8n + BigInt(view.getInt32(dictionaryBlock! + 8, true)) + view.getBigInt64(dictionaryBlock! + 16, true));
+    for (const at of recordBatchBlocks) view.setBigInt64(at, 8n, true);
+    const moved = recordBatchBlocks.length;
+    expect(moved).toBe(1);
+    expect(() => batchFromArrow(module, file)).toThrow(new RuntimeInputError("not Arrow IPC data: a block of the file footer does not locate a record batch"));
+  });
+
+  it("truncations and byte flips of valid streams and files are scored or refused, never anything else", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.oneof(
+          fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
+          fc.record({ kind: fc.constant("flip" as const), edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }) }),
+        ),
+        (which, change) => {
+          const source = valid[which]!;
+          let bytes: Uint8Array;
+          if (change.kind === "truncate") bytes = source.subarray(0, change.at % source.length);
+          else {
+            bytes = Uint8Array.from(source);
+            for (const [at, value] of change.edits) bytes[at % bytes.length] = value;
+          }
+          expect(["ok", "refused"]).toContain(outcome(bytes));
+        },
+      ),
+      { numRuns: 1500, seed: 20240601 },
+    );
+  });
+});
