@@ -336,8 +336,8 @@ export function encodeScoreArrow(module: IrModule, scored: Scored): Uint8Array {
   });
 }
 
-/** The reply to GET /v1/spec. */
-export function describeSpec(module: IrModule, params: Record<string, number>, backend: "cpu" | "webgpu"): string {
+/** The reply to GET /v1/spec; `maxRequestBytes` lets a client refuse a body the server would refuse, before sending it. */
+export function describeSpec(module: IrModule, params: Record<string, number>, backend: "cpu" | "webgpu", maxRequestBytes: number): string {
   return JSON.stringify({
     name: module.name,
     groupKey: module.groupKey,
@@ -348,6 +348,7 @@ export function describeSpec(module: IrModule, params: Record<string, number>, b
     outputs: module.outputs.map((o) => o.name),
     metrics: module.metrics.map((m) => m.name),
     backend,
+    maxRequestBytes,
     protocol: PROTOCOL_VERSION,
   });
 }

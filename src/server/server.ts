@@ -161,7 +161,7 @@ class Scorer {
           return send(res, 200, JSON_TYPE, JSON.stringify({ ok: true }), this.closing);
         case "/v1/spec":
           allow(method, ["GET"]);
-          return send(res, 200, JSON_TYPE, describeSpec(this.module, this.session.params(), this.session.backendName), this.closing);
+          return send(res, 200, JSON_TYPE, describeSpec(this.module, this.session.params(), this.session.backendName, maxBytes), this.closing);
         case "/v1/score":
           allow(method, ["POST"]);
           return await this.score(req, res, maxBytes);

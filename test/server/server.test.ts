@@ -49,7 +49,7 @@ describe("a server on 127.0.0.1", () => {
     expect(json(await request(address, "GET", "/v1/health"))).toEqual({ ok: true });
     const spec = await request(address, "GET", "/v1/spec?x=1");
     expect(spec.headers["content-type"]).toBe("application/json");
-    expect(json(spec)).toMatchObject({ name: "lagrange_state", groupKey: "prompt", params: { eta: 0.25, budget: 0.2 }, states: ["mu", "step"], backend: "cpu", protocol: 1 });
+    expect(json(spec)).toMatchObject({ name: "lagrange_state", groupKey: "prompt", params: { eta: 0.25, budget: 0.2 }, states: ["mu", "step"], backend: "cpu", maxRequestBytes: 4096, protocol: 1 });
   });
 
   it("errors are structured, and the same kept-alive connection serves the next request", async () => {
