@@ -9,4 +9,4 @@ export * from "./testing/index.js";
 export { withoutChecks } from "./compiler/passes/removeDeadCode.js";
 export { ARTIFACT_FORMAT, ARTIFACT_VERSION, parseArtifact, serializeArtifact, type Artifact } from "./runtime/artifact.js";
 export { artifactChecksum, BINDINGS_LAYOUT, loadEmbeddedSpec, openTypedScorer, type EmbeddedSpec, type Scored, type TypedScorer, type TypedScorerOptions } from "./bindings/scorer.js";
-export { startServer, type RunningServer, type ServerAddress, type ServerOptions } from "./server/server.js";
+export { startServer, StateNotSavedError, type RunningServer, type ServerAddress, type ServerOptions } from "./server/server.js";

@@ -1,5 +1,5 @@
 /** Small I/O helpers shared by the commands: atomic writes, reading inputs and telling their format. */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { DataType, Field, makeData, RecordBatch, Schema, Struct, Table, vectorFromArray, Utf8, Int32, Float64, type Data, type Vector } from "apache-arrow";
 import type { IrModule } from "../compiler/ir.js";
@@ -8,17 +8,44 @@ import type { Batch } from "../runtime/batch.js";
 import { shortestF32 } from "../util/numbers.js";
 
 /**
- * Writes through a temporary file and a rename, so a failed run never leaves a partial file behind. A failure
+ * Writes through a temporary file, synced to disk, and a rename (then syncs the directory), so a failed run
+ * never leaves a partial file behind and a written file survives a crash. A failure
  * names `path`, the file the user asked for, not the temporary file next to it.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, data);
+    // Synced before the rename: else a crash soon after could leave the new name on empty or partial contents.
+    const fd = openSync(tmp, "w");
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new UsageError(`cannot write \`${path}\`: ${reasonOf(e)}`);
+  }
+  syncDirectory(dir);
+}
+
+/** Makes a rename in `dir` durable. Not every platform can open or sync a directory (Windows): there it is skipped. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // EINVAL / EISDIR / EPERM where directories cannot be synced: the rename itself is done.
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,7 +4,7 @@ import type { IrModule } from "../compiler/ir.js";
 import { batchFromArrow, readArrowTable, scoresToArrow, metricsJson } from "../runtime/arrow.js";
 import type { Batch, Column } from "../runtime/batch.js";
 import { formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError, type RowError } from "../runtime/errors.js";
-import { parseJsonl } from "../runtime/jsonl.js";
+import { parseJsonlBytes } from "../runtime/jsonl.js";
 import { batchFromRows } from "../runtime/rows.js";
 import { Session, type ScoreResult } from "../runtime/session.js";
 import { releaseGpu } from "../runtime/webgpu/device.js";
@@ -94,7 +94,7 @@ export async function runRun(argv: string[], color: boolean): Promise<number> {
       throw e;
     }
   } else {
-    const parsed = parseJsonl(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    const parsed = parseJsonlBytes(bytes);
     if ("errors" in parsed) return rowErrors(where, formatRowErrors(parsed.errors));
     input = { format: "jsonl", rows: parsed.rows as Record<string, unknown>[], lineNumbers: parsed.lineNumbers, texts: parsed.texts };
   }
@@ -106,6 +106,10 @@ export async function runRun(argv: string[], color: boolean): Promise<number> {
   if ("problem" in built) return rowErrors(where, built.problem);
   if ("errors" in built) return rowErrors(where, format(built.errors));
   const batches = built.batches;
+  // As `rewardc serve` refuses an empty batch: nothing to score, yet the updates would move the state.
+  if (rowCount(input) === 0 && module.states.length > 0) {
+    return rowErrors(where, `no rollouts: the spec has state (${module.states.map((s) => `\`${s.name}\``).join(", ")}), and an empty batch would apply its updates to no rollouts`);
+  }
   if (!values.overwrite) {
     const clash = findClash(module, input);
     if (clash) return rowErrors(where, `${clash}; rename it, or pass --overwrite to replace it`);

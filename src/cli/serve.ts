@@ -1,6 +1,6 @@
 /** `rewardc serve SPEC`: a long-lived scoring server (protocol: docs/serve.md; options: serveCommand.ts). */
 import { releaseGpu } from "../runtime/webgpu/device.js";
-import { DEFAULT_MAX_REQUEST_BYTES, startServer } from "../server/server.js";
+import { DEFAULT_MAX_REQUEST_BYTES, StateNotSavedError, startServer } from "../server/server.js";
 import { parseBackendChoice, parseCommand } from "./args.js";
 import { UsageError } from "./io.js";
 import { loadSpec } from "./loadSpec.js";
@@ -47,10 +47,21 @@ export async function runServe(argv: string[], color: boolean): Promise<number> 
     process.on("SIGINT", stop);
   });
   process.stdout.write(JSON.stringify({ ready: true, ...server.address }) + "\n");
-  await stopped;
+  try {
+    await stopped;
+  } catch (e) {
+    if (!(e instanceof StateNotSavedError)) throw e;
+    // The last copy of the state is in this process: put it where the user can take it from.
+    process.stderr.write(`error: ${e.message}; here it is, to save as a --state file (or PUT /v1/state):\n${e.state}\n`);
+    await releaseGpu();
+    return STATE_NOT_SAVED_EXIT;
+  }
   await releaseGpu();
   return 0;
 }
+
+/** The exit code when the state could not be saved at shutdown (docs/serve.md). */
+export const STATE_NOT_SAVED_EXIT = 3;
 
 function wholeNumber(flag: string, text: string, max: number): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;

@@ -17,6 +17,7 @@
  * Problems of the table as a whole throw `RuntimeInputError`, every one listed:
  *   not Arrow IPC data: <the reader's message>
  *   column `x` is missing
+ *   column `x` appears 2 times
  *   column `x` has type Utf8: float input `x` needs Float32, Float64, Float16 or an integer type
  *   column `probs` has type FixedSizeList[2]<Float32>: input `probs` has 3 elements per row
  * Problems of values are `RowError`s, as JSONL's (line = row + 1, counting from `firstRow`, 0-based rows):
@@ -29,6 +30,7 @@
  *   field `prompt`: expected a string or a finite number (group key), found null
  *   field `prompt`: expected a string or a finite number (group key), found 9007199254740993n (beyond 2^53)
  *   field `completion`: expected string, found null
+ *   field `completion`: not valid UTF-8           (also a string group key; never decoded to U+FFFD)
  *
  * Out: an IPC stream with one column per output, in `module.outputs` order and input row order (float ->
  * Float32, int -> Int32, bool -> Bool, per element -> List of those), and the metrics as JSON in the schema
@@ -55,7 +57,8 @@ import type { InputDecl, IrModule, Scalar } from "../compiler/ir.js";
 import { shortestF32 } from "../util/numbers.js";
 import { allocColumn, batchFromColumns, findAxis, type Batch, type Column, type ColumnInput, type GroupKey } from "./batch.js";
 import { MAX_REPORTED_ERRORS, RuntimeInputError, describeValue, type RowError } from "./errors.js";
-import { checkJsonValue, checkRange, typeName } from "./values.js";
+import { checkGroupKey, checkJsonValue, checkRange, typeName } from "./values.js";
+import { verifyIpcMetadata, verifyTableData } from "./ipcVerify.js";
 
 export type ArrowBatchResult = { batch: Batch } | { errors: RowError[] };
 
@@ -84,11 +87,16 @@ export function readArrowTable(bytes: Uint8Array): Table {
   // The reader takes a few stray bytes (`{}\n`) for an empty table: insist on the marks every writer since
   // Arrow 0.15 puts first, the continuation marker 0xFFFFFFFF of a stream or the magic `ARROW1` of a file.
   if (!hasArrowMagic(bytes)) throw new RuntimeInputError("not Arrow IPC data: it starts with neither the stream marker 0xFFFFFFFF nor the file magic `ARROW1`");
+  // apache-arrow trusts the lengths in the bytes: check them before and after it decodes (see ipcVerify.ts).
+  verifyIpcMetadata(bytes);
+  let table: Table;
   try {
-    return tableFromIPC(bytes);
+    table = tableFromIPC(bytes);
   } catch (e) {
     throw new RuntimeInputError(`not Arrow IPC data: ${e instanceof Error ? e.message : String(e)}`);
   }
+  verifyTableData(table);
+  return table;
 }
 
 /** Whether `bytes` start like an Arrow IPC stream (0xFFFFFFFF) or file (`ARROW1`). */
@@ -113,7 +121,8 @@ export function batchFromArrow(module: IrModule, source: Uint8Array | Table, opt
   const given = module.inputs.filter((d) => d.feature === undefined);
   const texts = module.texts ?? [];
 
-  const schemaProblems: string[] = [];
+  // As with a JSON key spelled twice, which of two same-named columns is meant cannot be guessed.
+  const schemaProblems = repeatedColumns(table);
   const chunksOf = (name: string, accepts: (type: DataType) => string | null): Data[] | null => {
     const field = table.schema.fields.find((f) => f.name === name);
     if (field === undefined) {
@@ -176,6 +185,13 @@ export function batchFromArrow(module: IrModule, source: Uint8Array | Table, opt
 }
 
 type Sink = (row: number, message: string) => void;
+
+/** `column \`x\` appears 2 times` for each name that several columns share, in schema order. */
+function repeatedColumns(table: Table): string[] {
+  const counts = new Map<string, number>();
+  for (const f of table.schema.fields) counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([name, n]) => `column \`${name}\` appears ${n} times`);
+}
 
 /**
  * Errors of each column in row order, at most the cap each: the first `MAX_REPORTED_ERRORS` errors of the
@@ -464,16 +480,18 @@ function rowOfElement(offsets: Int32Array, j: number): number {
 function readGroupKeys(name: string, chunks: Data[], size: number, problem: Sink): GroupKey[] {
   const keys: GroupKey[] = new Array(size);
   let row = 0;
-  const bad = (r: number, found: string): void => problem(r, `field \`${name}\`: expected a string or a finite number (group key), found ${found}`);
   for (const data of chunks) {
     const vector = makeVector(data);
+    const notUtf8 = invalidUtf8(data);
     for (let i = 0; i < data.length; i++, row++) {
+      if (notUtf8.has(i)) {
+        problem(row, `field \`${name}\`: not valid UTF-8`);
+        continue;
+      }
       const k = data.getValid(i) ? (vector.get(i) as unknown) : null;
-      if (typeof k === "string" || (typeof k === "number" && Number.isFinite(k))) keys[row] = k;
-      else if (typeof k === "bigint" && k >= BigInt(Number.MIN_SAFE_INTEGER) && k <= BigInt(Number.MAX_SAFE_INTEGER)) keys[row] = Number(k);
-      // Beyond 2^53 two keys could become one number, merging their groups: refuse rather than guess.
-      else if (typeof k === "bigint") bad(row, `${k}n (beyond 2^53)`);
-      else bad(row, describeValue(k));
+      const message = checkGroupKey(k);
+      if (message !== null) problem(row, `field \`${name}\`: ${message}`);
+      else keys[row] = typeof k === "bigint" ? Number(k) : (k as GroupKey);
     }
   }
   return keys;
@@ -485,9 +503,13 @@ function readStrings(name: string, chunks: Data[], size: number, problem: Sink):
   let row = 0;
   for (const data of chunks) {
     const vector = makeVector(data);
+    const notUtf8 = invalidUtf8(data);
     for (let i = 0; i < data.length; i++, row++) {
-      const s = data.getValid(i) ? (vector.get(i) as unknown) : null;
-      if (typeof s === "string") strings[row] = s;
+      const s = notUtf8.has(i) ? undefined : data.getValid(i) ? (vector.get(i) as unknown) : null;
+      if (s === undefined) {
+        problem(row, `field \`${name}\`: not valid UTF-8`);
+        bad = true;
+      } else if (typeof s === "string") strings[row] = s;
       else {
         problem(row, `field \`${name}\`: expected string, found ${describeValue(s)}`);
         bad = true;
@@ -495,6 +517,69 @@ function readStrings(name: string, chunks: Data[], size: number, problem: Sink):
     }
   }
   return bad ? null : strings;
+}
+
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    fatalUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Value `i` of a Utf8View chunk, per the Arrow format: a 16-byte view, its bytes inline up to 12, else in a data buffer. */
+function utf8ViewBytes(data: Data, i: number): Uint8Array {
+  const views = data.values as Uint8Array;
+  const view = new DataView(views.buffer, views.byteOffset + i * 16, 16);
+  const length = view.getInt32(0, true);
+  if (length <= 12) return views.subarray(i * 16 + 4, i * 16 + 4 + Math.max(0, length));
+  const buffer = (data.variadicBuffers as Uint8Array[])[view.getInt32(8, true)] ?? new Uint8Array(0);
+  const offset = view.getInt32(12, true);
+  return buffer.subarray(offset, offset + length);
+}
+
+/**
+ * The values (chunk-relative indices, nulls excepted) of a string chunk whose bytes are not UTF-8; empty for
+ * other types. Arrow's reader would decode them to U+FFFD, and two different keys could become one.
+ */
+function invalidUtf8(data: Data): Set<number> {
+  const type = data.type as DataType;
+  const bad = new Set<number>();
+  const valid = (i: number): boolean => data.nullCount === 0 || data.getValid(i);
+  if (DataType.isDictionary(type)) {
+    const dictionary = (data.dictionary?.data ?? []) as Data[];
+    const badEntries = new Set<number>();
+    let base = 0;
+    for (const chunk of dictionary) {
+      for (const e of invalidUtf8(chunk)) badEntries.add(base + e);
+      base += chunk.length;
+    }
+    if (badEntries.size === 0) return bad;
+    const indices = data.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < data.length; i++) if (valid(i) && badEntries.has(Number(indices[i]!))) bad.add(i);
+    return bad;
+  }
+  if (DataType.isUtf8View(type)) {
+    for (let i = 0; i < data.length; i++) if (valid(i) && !isUtf8(utf8ViewBytes(data, i))) bad.add(i);
+    return bad;
+  }
+  if (!DataType.isUtf8(type) && !DataType.isLargeUtf8(type)) return bad;
+  const bytes = data.values as Uint8Array;
+  const o = data.valueOffsets as Int32Array | BigInt64Array;
+  const at = (i: number): number => Number(o[i]!);
+  // One check of the whole span settles the usual column: it holds valid UTF-8 and no value starts inside a
+  // character (at a continuation byte 10xxxxxx), so each value is valid on its own too.
+  const start = at(0);
+  const end = at(data.length);
+  let whole = isUtf8(bytes.subarray(start, end));
+  for (let i = 0; whole && i < data.length; i++) if (at(i) < at(i + 1) && (bytes[at(i)]! & 0xc0) === 0x80) whole = false;
+  if (whole) return bad;
+  for (let i = 0; i < data.length; i++) if (valid(i) && !isUtf8(bytes.subarray(at(i), at(i + 1)))) bad.add(i);
+  return bad;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ export { allocColumn, batchFromColumns, BatchBuilder, takeRollouts, type Batch, 
 export { runCpu, type CpuResult } from "./cpu.js";
 export { castScalar } from "../compiler/columnOps.js";
 export { describeValue, formatRowErrors, MAX_REPORTED_ERRORS, RuntimeInputError, type RowError } from "./errors.js";
-export { batchFromJsonl, parseJsonl, type JsonlResult } from "./jsonl.js";
+export { batchFromJsonl, parseJsonl, parseJsonlBytes, type JsonlResult } from "./jsonl.js";
 export { batchFromRows, type RowsResult } from "./rows.js";
 export { initialState, resolveParams, Session, type ScoreResult, type SessionOptions } from "./session.js";
 export { releaseGpu } from "./webgpu/device.js";

@@ -3,7 +3,8 @@
  * in errors are 1-based and count every line, blank or not, so they match an editor. A byte order mark at
  * the start of the file (as some Windows tools write) is skipped.
  *
- * Messages (field is "" for the first two, the repeated key for the third):
+ * Messages (field is "" for the first three, the repeated key for the fourth):
+ *   not valid UTF-8                       (from bytes: parseJsonlBytes)
  *   invalid JSON: <the parser's message>
  *   expected a JSON object, found an array
  *   field `x` appears more than once      (JSON.parse would silently keep the last one)
@@ -55,6 +56,34 @@ export function parseJsonl(text: string): JsonlResult {
     texts.push(json);
   }
   return sink.count > 0 ? { errors: sink.finish() } : { rows, lineNumbers, texts };
+}
+
+/**
+ * JSONL bytes -> rows, as parseJsonl; bytes that are not UTF-8 are an error naming each line they are on
+ * (`not valid UTF-8`), never replaced with U+FFFD, which could make two different strings one.
+ */
+export function parseJsonlBytes(bytes: Uint8Array): JsonlResult {
+  const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let text: string | null = null;
+  try {
+    text = fatal.decode(bytes);
+  } catch {
+    // Only on bad input: find the lines. A newline byte never occurs inside a UTF-8 sequence, so lines split cleanly.
+  }
+  if (text !== null) return parseJsonl(text);
+  const sink = new ErrorSink();
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    try {
+      fatal.decode(bytes.subarray(start, end));
+    } catch {
+      sink.add(line, "", "not valid UTF-8");
+    }
+    start = end + 1;
+  }
+  return { errors: sink.finish() };
 }
 
 /** parseJsonl, then batchFromRows with the file's line numbers. */

@@ -17,12 +17,13 @@
  *   field `probs`: expected 3 elements, found 2     (fixed-width axis)
  *   fields `a` and `b` are both along axis `tokens` but have different lengths (3 and 4)   (field = b)
  *   field `prompt`: expected a string or a finite number (group key), found null
+ *   field `prompt`: expected a string or a finite number (group key), found 9007199254740992 (beyond 2^53)
  *   expected a JSON object, found an array          (field "")
  */
 import type { IrModule } from "../compiler/ir.js";
 import { BatchBuilder, findAxis, type Batch, type GroupKey } from "./batch.js";
 import { ErrorSink, describeValue, type RowError } from "./errors.js";
-import { checkJsonValue, checkRange, typeName } from "./values.js";
+import { checkGroupKey, checkJsonValue, checkRange, typeName } from "./values.js";
 
 export type RowsResult = { batch: Batch } | { errors: RowError[] };
 
@@ -61,8 +62,9 @@ export function batchFromRows(module: IrModule, rows: readonly unknown[], lineNu
       if (!hasOwn(obj, name)) sink.add(line, name, `missing field \`${name}\``);
       else {
         const k = obj[name];
-        if (typeof k === "string" || (typeof k === "number" && Number.isFinite(k))) key = k;
-        else sink.add(line, name, `field \`${name}\`: expected a string or a finite number (group key), found ${describeValue(k)}`);
+        const message = checkGroupKey(k);
+        if (message === null) key = k as GroupKey;
+        else sink.add(line, name, `field \`${name}\`: ${message}`);
       }
     }
 

@@ -137,7 +137,12 @@ export class Session {
     return this.backend?.name ?? "cpu";
   }
 
-  /** Scores one batch on the CPU, then applies the state updates (computed from the state before this batch). */
+  /**
+   * Scores one batch on the CPU, then applies the state updates (computed from the state before this batch).
+   * A batch of size 0 is scored too: it counts a step, and the updates see every batch reduction over no
+   * rollouts as 0 (`batch.mean(cost)` = 0). Callers that must not move the state for no data refuse it first,
+   * as `rewardc serve` does (docs/io.md, Empty input).
+   */
   score(batch: Batch): ScoreResult {
     if (this.backend && this.backend.name !== "cpu") throw new RuntimeInputError(`this session runs on ${this.backend.name}: use \`await session.scoreAsync(batch)\``);
     return this.apply(runCpu(this.module, batch, this.paramValues, this.current));

@@ -16,7 +16,9 @@
  *                               a surrogate pair.
  *   chars(s)              i32   length in Unicode code points (Python's len).
  *   words(s)              i32   maximal runs of non-whitespace (Python's len(s.split())), whitespace being
- *                               JavaScript's \s: Unicode White_Space, line terminators and U+FEFF.
+ *                               ECMAScript's \s: tab, U+000B, U+000C, the space separators (Zs), the line
+ *                               terminators LF, CR, U+2028, U+2029, and U+FEFF. Not Unicode White_Space: U+0085
+ *                               is not in it, nor U+001C..U+001F, on all of which Python's split() also splits.
  *   has_number(s)         bool  s contains a number (grammar below).
  *   final_number(s)       f32   the value of the last number in s; NaN when there is none.
  *   number(s)             f32   s, trimmed, read as one number: optional sign (+ allowed here), optional `$`, then

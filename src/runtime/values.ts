@@ -36,3 +36,15 @@ export function checkRange(range: [number, number] | null, v: number): string | 
   if (range === null || (v >= range[0] && v <= range[1])) return null;
   return `value ${v} is outside the declared range ${range[0]}..${range[1]}`;
 }
+
+/**
+ * Why `k` is not a group key (`expected a string or a finite number (group key), found null`), or null when it
+ * is one. A number beyond 2^53 is refused: two different keys there can be the same double, merging their groups.
+ */
+export function checkGroupKey(k: unknown): string | null {
+  const what = "expected a string or a finite number (group key)";
+  if (typeof k === "string") return null;
+  if (typeof k === "number" && Number.isFinite(k)) return Math.abs(k) > Number.MAX_SAFE_INTEGER ? `${what}, found ${describeValue(k)} (beyond 2^53)` : null;
+  if (typeof k === "bigint") return k >= BigInt(Number.MIN_SAFE_INTEGER) && k <= BigInt(Number.MAX_SAFE_INTEGER) ? null : `${what}, found ${describeValue(k)} (beyond 2^53)`;
+  return `${what}, found ${describeValue(k)}`;
+}

@@ -162,9 +162,15 @@ export function batchFromArrowBody(module: IrModule, body: Uint8Array): Batch {
   return built.batch;
 }
 
-/** A score request's body in either format -> a batch. */
+/**
+ * A score request's body in either format -> a batch. A batch of no rollouts is refused: scoring it would
+ * count a step and run the state updates with every batch reduction over nothing (0), moving e.g. a Lagrange
+ * multiplier for no data.
+ */
 export function decodeScoreBody(module: IrModule, format: BodyFormat, body: Uint8Array): Batch {
-  return format === "json" ? batchFromJsonBody(module, body) : batchFromArrowBody(module, body);
+  const batch = format === "json" ? batchFromJsonBody(module, body) : batchFromArrowBody(module, body);
+  if (batch.size === 0) throw new ProtocolError("bad_request", "the batch has no rollouts: an empty batch would apply the state updates to no rollouts");
+  return batch;
 }
 
 /** `{"columns": {x: [..N..], ...}}` -> the N row objects the same request would send as rows. */
@@ -330,8 +336,8 @@ export function encodeScoreArrow(module: IrModule, scored: Scored): Uint8Array {
   });
 }
 
-/** The reply to GET /v1/spec. */
-export function describeSpec(module: IrModule, params: Record<string, number>, backend: "cpu" | "webgpu"): string {
+/** The reply to GET /v1/spec; `maxRequestBytes` lets a client refuse a body the server would refuse, before sending it. */
+export function describeSpec(module: IrModule, params: Record<string, number>, backend: "cpu" | "webgpu", maxRequestBytes: number): string {
   return JSON.stringify({
     name: module.name,
     groupKey: module.groupKey,
@@ -342,6 +348,7 @@ export function describeSpec(module: IrModule, params: Record<string, number>, b
     outputs: module.outputs.map((o) => o.name),
     metrics: module.metrics.map((m) => m.name),
     backend,
+    maxRequestBytes,
     protocol: PROTOCOL_VERSION,
   });
 }

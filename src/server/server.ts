@@ -5,12 +5,12 @@
  * the jobs are queued: a score (the batch's state updates depend on the state the previous batch left), a
  * read or a restore of the state. So each reply reflects exactly its own batch and N concurrent batches leave
  * the state N sequential updates would. Bodies are counted as they arrive and refused past the limit.
- * `close()` stops accepting connections, lets the requests in flight finish, saves the state and removes the
- * socket file.
+ * `close()` stops accepting connections, lets the requests in flight finish and their replies be read (see
+ * `Connections`), saves the state and removes the socket file.
  */
 import { existsSync, lstatSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import type { IrModule } from "../compiler/ir.js";
 import { UsageError, writeFileAtomic } from "../cli/io.js";
 import { RuntimeInputError } from "../runtime/errors.js";
@@ -34,12 +34,26 @@ import { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOp
 
 export { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOptions };
 
+/** `close()` could not save the state to `statePath`: `state` is its JSON (`Session.saveState`), to be kept some other way. */
+export class StateNotSavedError extends Error {
+  constructor(
+    reason: string,
+    readonly state: string,
+  ) {
+    super(`${reason}: the state was not saved`);
+    this.name = "StateNotSavedError";
+  }
+}
+
 export interface RunningServer {
   address: ServerAddress;
   backend: "cpu" | "webgpu";
   /** Set when `auto` fell back to the CPU, to tell the user. */
   notice: string | null;
-  /** Stops accepting, finishes the requests in flight, saves the state; resolves once all is done. Idempotent. */
+  /**
+   * Stops accepting, finishes the requests in flight, saves the state; resolves once all is done. Idempotent.
+   * Rejects with `StateNotSavedError` (everything else done) when the state cannot be written to `statePath`.
+   */
   close(): Promise<void>;
 }
 
@@ -52,7 +66,8 @@ export async function startServer(module: IrModule, options: ServerOptions): Pro
     if (options.statePath !== undefined && existsSync(options.statePath)) session.restoreState(readFileSync(options.statePath, "utf8"));
     if (options.socket !== undefined) await removeStaleSocket(options.socket);
     const scorer = new Scorer(module, session, options.statePath, log);
-    const http = createServer({ keepAlive: true }, (req, res) => void scorer.handle(req, res, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES));
+    const http = createServer({ keepAlive: true });
+    const connections = new Connections(http, (req, res) => void scorer.handle(req, res, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES));
     http.on("clientError", (error, socket) => {
       // A request Node cannot even parse (bad request line, headers too large): a structured 400 if the socket is still writable.
       if (socket.writable && !(error as NodeJS.ErrnoException).code?.startsWith("ECONN")) {
@@ -66,7 +81,7 @@ export async function startServer(module: IrModule, options: ServerOptions): Pro
       address,
       backend: session.backendName,
       notice,
-      close: () => (closing ??= scorer.shutdown(http, options.socket)),
+      close: () => (closing ??= scorer.shutdown(connections, options.socket)),
     };
   } catch (e) {
     session.close();
@@ -138,7 +153,7 @@ class Scorer {
 
   async handle(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<void> {
     try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const path = requestPath(req.url ?? "");
       const method = req.method ?? "GET";
       switch (path) {
         case "/v1/health":
@@ -146,7 +161,7 @@ class Scorer {
           return send(res, 200, JSON_TYPE, JSON.stringify({ ok: true }), this.closing);
         case "/v1/spec":
           allow(method, ["GET"]);
-          return send(res, 200, JSON_TYPE, describeSpec(this.module, this.session.params(), this.session.backendName), this.closing);
+          return send(res, 200, JSON_TYPE, describeSpec(this.module, this.session.params(), this.session.backendName, maxBytes), this.closing);
         case "/v1/score":
           allow(method, ["POST"]);
           return await this.score(req, res, maxBytes);
@@ -201,7 +216,7 @@ class Scorer {
     try {
       writeFileAtomic(this.statePath, this.session.saveState() + "\n");
     } catch (e) {
-      this.log(`warning: ${e instanceof Error ? e.message : String(e)} (the state is kept in memory and saved again after the next batch)`);
+      this.log(`warning: ${e instanceof Error ? e.message : String(e)} (the state is kept in memory and saved again after the next batch and at shutdown)`);
     }
   }
 
@@ -219,19 +234,117 @@ class Scorer {
     send(res, error.status, JSON_TYPE, encodeError(error), this.closing || (error.code === "too_large" && !res.req.complete));
   }
 
-  async shutdown(http: Server, socket: string | undefined): Promise<void> {
+  async shutdown(connections: Connections, socket: string | undefined): Promise<void> {
     this.closing = true;
-    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    // Connections between requests are closed now; busy ones after their reply (sent with `Connection: close`).
-    http.closeIdleConnections();
-    await closed;
+    // Every request that reaches the handler from here on is answered with `Connection: close`.
+    await connections.close();
     await this.tail;
-    this.saveState();
+    // No later save to hope for: a failure now is an error that carries the state, not a warning.
+    let unsaved: StateNotSavedError | null = null;
+    if (this.statePath !== undefined) {
+      const state = this.session.saveState();
+      try {
+        writeFileAtomic(this.statePath, state + "\n");
+      } catch (e) {
+        unsaved = new StateNotSavedError(e instanceof Error ? e.message : String(e), state);
+      }
+    }
     this.session.close();
     if (socket !== undefined) rmSync(socket, { force: true });
+    if (unsaved !== null) throw unsaved;
   }
 }
 
+
+/**
+ * The path of an origin-form request target (`/v1/spec?x=1` -> `/v1/spec`), kept as sent: `//v1/score` is that
+ * path, not host `v1` as a URL parser would read it. A target that is not a path of RFC 3986 characters is refused.
+ */
+function requestPath(target: string): string {
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  if (!/^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/.test(path)) {
+    throw new ProtocolError("bad_request", `malformed request target ${JSON.stringify(target.length > 100 ? target.slice(0, 100) + "..." : target)}: expected a path such as /v1/score`);
+  }
+  return path;
+}
+
+/** How long a connection accepted before shutdown, with no request yet, is given for its first request. */
+const FIRST_REQUEST_GRACE_MS = 2_000;
+/** How long shutdown waits for replies to be read before it closes the connections still open. */
+const DRAIN_LIMIT_MS = 60_000;
+
+/**
+ * The server's connections, for a shutdown that loses no reply. `http.Server.close()` would destroy every
+ * connection Node deems idle: one whose reply was written (its batch applied and saved) but not yet read by
+ * a slow client, which then gets a truncated body, and one accepted whose request has not been parsed yet,
+ * which gets a broken pipe. Instead: stop listening; end (not destroy: what was written is still delivered)
+ * the kept-alive connections between requests; give a connection with no request yet a moment for its
+ * first, served with `Connection: close`; close a busy one once its reply is written.
+ */
+class Connections {
+  private readonly open = new Map<Socket, { busy: boolean; served: number; ended: boolean }>();
+  private closing = false;
+
+  constructor(
+    private readonly http: Server,
+    handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ) {
+    http.on("connection", (socket: Socket) => {
+      const state = { busy: false, served: 0, ended: false };
+      this.open.set(socket, state);
+      socket.once("close", () => this.open.delete(socket));
+      if (this.closing) this.awaitFirstRequest(socket, state);
+    });
+    http.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      const state = this.open.get(req.socket);
+      // A request that crossed our FIN on a connection ended at shutdown: nothing was read from it, so nothing is done.
+      if (state === undefined || state.ended) {
+        req.socket.destroy();
+        return;
+      }
+      state.busy = true;
+      res.once("finish", () => {
+        state.busy = false;
+        state.served++;
+        // A reply begun before shutdown went out without `Connection: close`: the connection stays open unless ended.
+        if (this.closing) this.end(req.socket);
+      });
+      handle(req, res);
+    });
+  }
+
+  /** Stops accepting and resolves once every connection is closed (after DRAIN_LIMIT_MS the rest are destroyed). */
+  close(): Promise<void> {
+    this.closing = true;
+    // http.Server.close() calls closeIdleConnections() (the destroying described above) before it stops listening.
+    this.http.closeIdleConnections = () => {};
+    // Connections the kernel completed but Node has not accepted yet would be reset with the listener: let one
+    // more poll of the event loop accept them (the first immediate may run before it, the second runs after).
+    const closed = new Promise<void>((resolve) => setImmediate(() => setImmediate(() => this.http.close(() => resolve()))));
+    for (const [socket, state] of this.open) {
+      if (state.busy) continue;
+      if (state.served > 0) this.end(socket);
+      else this.awaitFirstRequest(socket, state);
+    }
+    const limit = setTimeout(() => {
+      for (const socket of this.open.keys()) socket.destroy();
+    }, DRAIN_LIMIT_MS);
+    return closed.finally(() => clearTimeout(limit));
+  }
+
+  private awaitFirstRequest(socket: Socket, state: { busy: boolean; served: number }): void {
+    setTimeout(() => !state.busy && state.served === 0 && this.end(socket), FIRST_REQUEST_GRACE_MS).unref();
+  }
+
+  private end(socket: Socket): void {
+    const state = this.open.get(socket);
+    if (state === undefined || state.ended) return;
+    state.ended = true;
+    // The HTTP parser goes on reading until the peer closes, so a request crossing our FIN leaves no unread bytes (no reset).
+    socket.end();
+  }
+}
 
 class MethodNotAllowed extends ProtocolError {
   constructor(

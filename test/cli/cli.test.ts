@@ -270,3 +270,28 @@ describe("help", () => {
     expect(r.stderr).toContain("rewardc run --help");
   });
 });
+
+describe("writeFileAtomic", () => {
+  it("syncs the file before the rename and the directory after, so the write survives a crash", () => {
+    const target = join(scratch, "durable.json");
+    // fs.fsyncSync is watched in a child process; syncBuiltinESMExports makes the built module's import see it.
+    const script = `
+      const fs = require("node:fs");
+      const calls = [];
+      const fsync = fs.fsyncSync;
+      fs.fsyncSync = (fd) => {
+        const s = fs.fstatSync(fd);
+        calls.push(s.isDirectory() ? "dir" : "file " + s.size + " " + fs.existsSync(${JSON.stringify(target)}));
+        return fsync(fd);
+      };
+      require("node:module").syncBuiltinESMExports();
+      import(${JSON.stringify(join(root, "dist/src/cli/io.js"))}).then(({ writeFileAtomic }) => {
+        writeFileAtomic(${JSON.stringify(target)}, "12345");
+        console.log(JSON.stringify(calls));
+      });`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual(["file 5 false", "dir"]);
+    expect(readFileSync(target, "utf8")).toBe("12345");
+  });
+});

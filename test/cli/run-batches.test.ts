@@ -100,6 +100,30 @@ describe("rewardc run, several batches", () => {
     expect(existsSync(state)).toBe(false);
   });
 
+  it("refuses JSONL that is not UTF-8, naming each line, instead of reading U+FFFD", () => {
+    const rows = steps()[0]!;
+    const lines = jsonl(rows).split("\n").map((l) => Buffer.from(l));
+    // "s0g0\xff" and "s0g0\xfe" would both read "s0g0\uFFFD": two prompts, one group.
+    lines[1] = Buffer.concat([Buffer.from('{"step":0,"prompt":"s0g0'), Buffer.from([0xff]), Buffer.from('","objective":1,"cost":0.5,"thinking":0}')]);
+    lines[3] = Buffer.concat([Buffer.from('{"step":0,"prompt":"s0g0'), Buffer.from([0xfe]), Buffer.from('","objective":1,"cost":0.5,"thinking":0}')]);
+    const r = rewardc(["run", spec, "--in", "-"], Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")])));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: invalid rollouts in `-`\nline 2: not valid UTF-8\nline 4: not valid UTF-8\n");
+    // A byte order mark is still skipped.
+    expect(rewardc(["run", spec, "--in", "-"], Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(jsonl(rows))])).code).toBe(0);
+  });
+
+  it("an input with no rows is refused for a spec with state (its updates would run on nothing), scored for one without", () => {
+    const state = path("state.json");
+    const r = rewardc(["run", spec, "--in", "-", "--state", state], "\n");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: invalid rollouts in `-`\nno rollouts: the spec has state (`mu`, `step`), and an empty batch would apply its updates to no rollouts\n");
+    expect(existsSync(state)).toBe(false);
+    const stateless = rewardc(["run", "examples/acre.reward", "--in", "-"], "");
+    expect(stateless.code).toBe(0);
+    expect(stateless.stdout.toString()).toBe("");
+  });
+
   it("rejects --batch-size with --step-column, and a --batch-size that is not a positive integer", () => {
     expect(rewardc(["run", spec, "--in", "-", "--batch-size", "2", "--step-column", "step"], "").stderr).toContain("give --batch-size or --step-column, not both");
     expect(rewardc(["run", spec, "--in", "-", "--batch-size", "0"], "").stderr).toContain("--batch-size takes a positive integer, found `0`");

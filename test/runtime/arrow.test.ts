@@ -2,7 +2,8 @@
  * Arrow IPC in and out: scoring from Arrow equals scoring the same rows from JSONL bit for bit, every error
  * path reads like JSONL's, and a Float32 column reaches the batch without a copy.
  */
-import { Bool, Dictionary, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, Table, Uint32, Utf8, tableFromIPC, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
+import fc from "fast-check";
+import { Bool, Dictionary, LargeUtf8, Field, FixedSizeList, Float16, Float32, Float64, Int32, Int64, LargeList, List, RecordBatch, Schema, Struct, Table, Uint32, Utf8, Utf8View, makeData, makeVector, type Data, tableFromIPC, tableFromJSON, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { batchFromArrow, readArrowTable, scoresToArrow } from "../../src/runtime/arrow.js";
 import type { Batch } from "../../src/runtime/batch.js";
@@ -173,6 +174,10 @@ describe("batchFromArrow", () => {
     expect(errorsOf(module, table)).toEqual([
       { line: 1, field: "p", message: "field `p`: expected a string or a finite number (group key), found 9007199254740993n (beyond 2^53)" },
     ]);
+    const floats = new Table({ p: vectorFromArray([2 ** 60, 1], new Float64()), x: vectorFromArray(new Float32Array([1, 2])) });
+    expect(errorsOf(module, floats)).toEqual([
+      { line: 1, field: "p", message: "field `p`: expected a string or a finite number (group key), found 1152921504606847000 (beyond 2^53)" },
+    ]);
   });
 
   it("reports the first 20 errors in row order across columns, then how many more", () => {
@@ -210,6 +215,65 @@ describe("batchFromArrow", () => {
         "  column `v` has type FixedSizeList[2]<Float32>: input `v` has 3 elements per row",
       ].join("\n"),
     );
+  });
+
+  it("refuses a table whose columns share a name, which one is meant being a guess", () => {
+    const module = compileOk("reward r\ninput x : float\nreward = x\n");
+    const f32 = (xs: number[]) => makeData({ type: new Float32(), length: xs.length, nullCount: 0, data: Float32Array.from(xs) });
+    const fields = [new Field("x", new Float32()), new Field("y", new Float32()), new Field("x", new Float32()), new Field("y", new Float32()), new Field("x", new Float32())];
+    const schema = new Schema(fields);
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [f32([1]), f32([2]), f32([3]), f32([4]), f32([5])] }));
+    const ipc = tableToIPC(new Table(schema, [batch]), "stream");
+    expect(() => batchFromArrow(module, ipc)).toThrow(new RuntimeInputError("invalid Arrow table:\n  column `x` appears 3 times\n  column `y` appears 2 times"));
+  });
+
+  it("refuses strings that are not UTF-8 instead of decoding them to U+FFFD, naming the row", () => {
+    const module = compileOk("reward r\ngroup by p\ninput s : string\ninput x : float\nreward = x + float(text.chars(s))\n");
+    const utf8 = (values: number[][], type: DataType = new Utf8()) => {
+      const offsets = [0];
+      for (const v of values) offsets.push(offsets[offsets.length - 1]! + v.length);
+      const valueOffsets = type instanceof LargeUtf8 ? BigInt64Array.from(offsets.map(BigInt)) : Int32Array.from(offsets);
+      return makeData({ type, length: values.length, nullCount: 0, valueOffsets, data: Uint8Array.from(values.flat()) } as never) as Data;
+    };
+    const table = (p: Data, s: Data) => {
+      const fields = [new Field("p", p.type), new Field("s", s.type), new Field("x", new Float32())];
+      const x = makeData({ type: new Float32(), length: p.length, nullCount: 0, data: new Float32Array(p.length) });
+      return new Table(new Schema(fields), [new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: p.length, nullCount: 0, children: [p, s, x] }))]);
+    };
+    const ok = [0x6f, 0x6b];
+    // "p\xff" and "p\xfe" would both read "p\uFFFD": one group out of two prompts.
+    expect(errorsOf(module, table(utf8([[0x70, 0xff], [0x70, 0xfe], ok]), utf8([ok, [0x31, 0x38, 0xc0], ok])))).toEqual([
+      { line: 1, field: "p", message: "field `p`: not valid UTF-8" },
+      { line: 2, field: "p", message: "field `p`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // The column's bytes are valid UTF-8 together ("é"), but each value holds half a character.
+    expect(errorsOf(module, table(utf8([ok, ok]), utf8([[0xc3], [0xa9]], new LargeUtf8())))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    const dictionary = makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 3, nullCount: 0, data: Int32Array.from([1, 0, 1]), dictionary: makeVector(utf8([ok, [0xed, 0xa0, 0x80]])) } as never) as Data;
+    expect(errorsOf(module, table(utf8([ok, ok, ok]), dictionary))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 3, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // Utf8View: one value inline (up to 12 bytes), one in a data buffer.
+    const views = new Uint8Array(48);
+    const view = new DataView(views.buffer);
+    view.setInt32(0, 2, true);
+    views.set([0x6f, 0xff], 4);
+    view.setInt32(16, 13, true);
+    view.setInt32(32, 2, true);
+    views.set(ok, 36);
+    const viewData = makeData({ type: new Utf8View(), length: 3, nullCount: 0, views, variadicBuffers: [Uint8Array.from([...Buffer.from("abcdefghijkl"), 0xc0])] } as never) as Data;
+    expect(errorsOf(module, table(utf8([ok, ok, ok]), viewData))).toEqual([
+      { line: 1, field: "s", message: "field `s`: not valid UTF-8" },
+      { line: 2, field: "s", message: "field `s`: not valid UTF-8" },
+    ]);
+    // Through IPC, and valid multi-byte text is untouched.
+    const good = batchFromArrow(module, tableToIPC(table(utf8([[0xc3, 0xa9], [0xc3, 0xa9]]), utf8([[0xe2, 0x82, 0xac], []])), "stream"));
+    expect("batch" in good && good.batch.groupKeys).toEqual(["é"]);
+    expect(errorsOf(module, tableToIPC(table(utf8([ok]), utf8([[0xff]])), "stream"))).toEqual([{ line: 1, field: "s", message: "field `s`: not valid UTF-8" }]);
   });
 
   it("throws on bytes that are not Arrow IPC, and on none", () => {
@@ -302,3 +366,80 @@ describe("scoresToArrow", () => {
 
 // Keeps the type imports used when only some tests run.
 export type { DataType };
+
+describe("malformed Arrow IPC", () => {
+  // A spec reading every kind of column the reader decodes: numbers, bools, lists, strings, dictionaries.
+  const module = compileOk("reward r\ngroup by p\ninput x : float\ninput n : int\ninput b : bool\ninput v : float[tokens]\ninput s : string\nreward = x + float(n) + float(text.chars(s)) + sum(v)\n");
+  const table = new Table({
+    p: vectorFromArray(["a", "b", "a"], new Dictionary(new Utf8(), new Int32())),
+    x: vectorFromArray([0.5, 1.5, null], new Float64()),
+    n: vectorFromArray([1n, 2n, 3n], new Int64()),
+    b: vectorFromArray([true, false, true], new Bool()),
+    v: vectorFromArray([[1, 2], [], [3]], new List(new Field("item", new Float32(), true))),
+    s: vectorFromArray(["é", "xyz", ""], new Utf8()),
+  });
+  const valid = [tableToIPC(table, "stream"), tableToIPC(table, "file")];
+
+  function outcome(bytes: Uint8Array): string {
+    try {
+      batchFromArrow(module, bytes);
+      return "ok";
+    } catch (e) {
+      if (e instanceof RuntimeInputError) return "refused";
+      throw e;
+    }
+  }
+
+  it("a flipped schema byte that made the reader build 2^31 fields (4 GB, tens of seconds) is refused at once", () => {
+    const { module: lagrange, rows } = loadExample("lagrange_state");
+    const bytes = Uint8Array.from(tableToIPC(tableFromJSON(rows), "stream"));
+    expect(batchFromArrow(lagrange, bytes)).toHaveProperty("batch");
+    // In the schema, part of a uoffset: a field's children vector then lies elsewhere, with a huge length.
+    bytes[166] = 0x78;
+    expect(() => batchFromArrow(lagrange, bytes)).toThrow(new RuntimeInputError("not Arrow IPC data: the message metadata points outside itself"));
+  });
+
+  it("a file whose record batch block locates another kind of message is refused (the reader would read it forever)", () => {
+    const file = Uint8Array.from(valid[1]!);
+    const view = new DataView(file.buffer);
+    const footerEnd = file.length - 10;
+    const footerStart = footerEnd - view.getInt32(footerEnd, true);
+    // The footer's blocks are {offset: int64, metaDataLength: int32, pad, bodyLength: int64}; the dictionary batch
+    // comes first in the file, right after the 8-byte magic.
+    const blockAt = (offset: bigint): number[] => {
+      const found: number[] = [];
+      for (let at = footerStart; at + 24 <= footerEnd; at += 4) if (view.getBigInt64(at, true) === offset && view.getInt32(at + 8, true) > 0) found.push(at);
+      return found;
+    };
+    const [dictionaryBlock] = blockAt(8n);
+    // The record batch follows the dictionary batch.
+    const recordBatchBlocks = blockAt(8n + BigInt(view.getInt32(dictionaryBlock! + 8, true)) + view.getBigInt64(dictionaryBlock! + 16, true));
+    for (const at of recordBatchBlocks) view.setBigInt64(at, 8n, true);
+    const moved = recordBatchBlocks.length;
+    expect(moved).toBe(1);
+    expect(() => batchFromArrow(module, file)).toThrow(new RuntimeInputError("not Arrow IPC data: a block of the file footer does not locate a record batch"));
+  });
+
+  it("truncations and byte flips of valid streams and files are scored or refused, never anything else", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.oneof(
+          fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
+          fc.record({ kind: fc.constant("flip" as const), edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }) }),
+        ),
+        (which, change) => {
+          const source = valid[which]!;
+          let bytes: Uint8Array;
+          if (change.kind === "truncate") bytes = source.subarray(0, change.at % source.length);
+          else {
+            bytes = Uint8Array.from(source);
+            for (const [at, value] of change.edits) bytes[at % bytes.length] = value;
+          }
+          expect(["ok", "refused"]).toContain(outcome(bytes));
+        },
+      ),
+      { numRuns: 1500, seed: 20240601 },
+    );
+  });
+});

@@ -103,6 +103,19 @@ describe("batchFromRows", () => {
     expect(messages({ ...good, prompt: [1] })).toEqual(["field `prompt`: expected a string or a finite number (group key), found an array"]);
   });
 
+  it("refuses number group keys beyond 2^53, where two keys can be one double and merge their groups", () => {
+    // 9007199254740993 parses to 9007199254740992: two prompts would silently become one group.
+    const rows = parseJsonl('{"prompt": 9007199254740993}\n{"prompt": 9007199254740992}\n');
+    if (!("rows" in rows)) throw new Error("parse");
+    expect(errorsOf(rows.rows.map((r) => ({ ...good, ...(r as object) })))).toEqual([
+      { line: 1, field: "prompt", message: "field `prompt`: expected a string or a finite number (group key), found 9007199254740992 (beyond 2^53)" },
+      { line: 2, field: "prompt", message: "field `prompt`: expected a string or a finite number (group key), found 9007199254740992 (beyond 2^53)" },
+    ]);
+    expect(messages({ ...good, prompt: -1e300 })).toEqual(["field `prompt`: expected a string or a finite number (group key), found -1e+300 (beyond 2^53)"]);
+    const edge = batchFromRows(specModule(), [{ ...good, prompt: Number.MAX_SAFE_INTEGER }, { ...good, prompt: -Number.MAX_SAFE_INTEGER }]);
+    expect("batch" in edge && edge.batch.groupKeys).toEqual([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]);
+  });
+
   it("a row that is not an object is one error with field \"\"", () => {
     expect(errorsOf([good, [1, 2], null, "x", 3])).toEqual([
       { line: 2, field: "", message: "expected a JSON object, found an array" },

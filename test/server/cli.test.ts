@@ -2,7 +2,7 @@
  * `rewardc serve` end to end: the built CLI in a child process (npm test builds first), on the CPU backend.
  * Nothing here waits on a clock: every step waits for an event (a line, a reply, an exit, a refused connection).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -294,5 +294,23 @@ describe("shutdown", () => {
     expect(exit.stderr).toBe("");
     expect(existsSync(path)).toBe(false);
     expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ step: 1 });
+  });
+
+  it("a state that cannot be saved at shutdown is printed to stderr, and the exit code is 3", async () => {
+    const dir = mkdtempSync(join(scratch, "gone-"));
+    const path = socketPath();
+    const server = serve(["examples/lagrange_state.reward", "--socket", path, "--backend", "cpu", "--state", join(dir, "state.json")]);
+    const address = await server.ready;
+    expect((await score(address, { rows: rowsOf("lagrange_state") })).status).toBe(200);
+    rmSync(dir, { recursive: true });
+    server.child.kill("SIGTERM");
+    const exit = await server.exited;
+    expect(exit.code).toBe(3);
+    const lines = exit.stderr.trim().split("\n");
+    expect(lines[0]).toMatch(/^error: cannot write `.*state\.json`: no such file or directory: the state was not saved; here it is, to save as a --state file \(or PUT \/v1\/state\):$/);
+    const state = JSON.parse(lines[1]!);
+    expect(state).toMatchObject({ format: "rewardc-state", step: 1 });
+    expect(lines).toHaveLength(2);
+    expect(existsSync(path)).toBe(false);
   });
 });

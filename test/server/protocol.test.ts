@@ -204,9 +204,9 @@ describe("replies", () => {
     });
   });
 
-  it("the spec: inputs without derived ones, params in effect, the backend", () => {
+  it("the spec: inputs without derived ones, params in effect, the backend, the request size limit", () => {
     const session = new Session(spec, { params: { scale: 0.1, on: false } });
-    expect(JSON.parse(describeSpec(spec, session.params(), "cpu"))).toEqual({
+    expect(JSON.parse(describeSpec(spec, session.params(), "cpu", 4096))).toEqual({
       name: "demo",
       groupKey: "prompt",
       inputs: [
@@ -220,6 +220,7 @@ describe("replies", () => {
       outputs: ["reward", "advantage"],
       metrics: ["mean_reward", "inf"],
       backend: "cpu",
+      maxRequestBytes: 4096,
       protocol: 1,
     });
   });

@@ -49,7 +49,7 @@ describe("a server on 127.0.0.1", () => {
     expect(json(await request(address, "GET", "/v1/health"))).toEqual({ ok: true });
     const spec = await request(address, "GET", "/v1/spec?x=1");
     expect(spec.headers["content-type"]).toBe("application/json");
-    expect(json(spec)).toMatchObject({ name: "lagrange_state", groupKey: "prompt", params: { eta: 0.25, budget: 0.2 }, states: ["mu", "step"], backend: "cpu", protocol: 1 });
+    expect(json(spec)).toMatchObject({ name: "lagrange_state", groupKey: "prompt", params: { eta: 0.25, budget: 0.2 }, states: ["mu", "step"], backend: "cpu", maxRequestBytes: 4096, protocol: 1 });
   });
 
   it("errors are structured, and the same kept-alive connection serves the next request", async () => {
@@ -90,6 +90,30 @@ describe("a server on 127.0.0.1", () => {
     });
     expect(raw).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
     expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).error.code).toBe("bad_request");
+  });
+
+  it("a malformed request target is bad_request, and `//v1/score` is a path, not host `v1`", async () => {
+    const { connect } = await import("node:net");
+    const raw = (line: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const socket = connect((address as { port: number }).port, "127.0.0.1");
+        let text = "";
+        socket.on("data", (c: Buffer) => (text += c.toString()));
+        socket.on("end", () => resolve({ status: Number(text.split(" ")[1]), body: JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) }));
+        socket.on("error", reject);
+        socket.write(`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+    for (const line of ["GET //[ HTTP/1.1", "GET http://[ HTTP/1.1", "GET v1/health HTTP/1.1", "GET * HTTP/1.1"]) {
+      const r = await raw(line);
+      expect(r.status, line).toBe(400);
+      expect(r.body.error.code, line).toBe("bad_request");
+      expect(r.body.error.message, line).toMatch(/^malformed (request target|HTTP request)/);
+    }
+    expect((await raw("GET //[ HTTP/1.1")).body.error.message).toBe('malformed request target "//[": expected a path such as /v1/score');
+    const doubled = await raw("GET //v1/health HTTP/1.1");
+    expect(doubled.status).toBe(404);
+    expect(doubled.body.error.message).toMatch(/^no endpoint `\/\/v1\/health`/);
+    expect((await raw("GET /v1/health?a=[1] HTTP/1.1")).status).toBe(200);
   });
 
   it("an internal error is a 500 with a message, and the server goes on", async () => {
@@ -177,10 +201,78 @@ describe("state over HTTP", () => {
     await again.close();
   });
 
+  it("an empty batch (rows, columns or Arrow) is bad_request and leaves the state as it was", async () => {
+    const server = await startServer(lagrange, { port: 0, backend: "cpu", log: noLog });
+    try {
+      expect(json(await score(server.address, { rows: lagrangeRows })).step).toBe(1);
+      const before = (await request(server.address, "GET", "/v1/state")).body.toString();
+      const emptyArrow = tableToIPC(tableOf(lagrange, []), "stream");
+      for (const [body, type] of [[JSON.stringify({ rows: [] }), "application/json"], [JSON.stringify({ columns: {} }), "application/json"], [emptyArrow, "application/vnd.apache.arrow.stream"]] as const) {
+        const r = await request(server.address, "POST", "/v1/score", { body, headers: { "Content-Type": type } });
+        expect(r.status).toBe(400);
+        expect(json(r)).toEqual({ error: { code: "bad_request", message: "the batch has no rollouts: an empty batch would apply the state updates to no rollouts" } });
+      }
+      expect((await request(server.address, "GET", "/v1/state")).body.toString()).toBe(before);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a bad state file stops the start", async () => {
     const statePath = join(scratch, "bad-state.json");
     writeFileSync(statePath, "{}");
     await expect(startServer(lagrange, { port: 0, backend: "cpu", statePath, log: noLog })).rejects.toThrow("cannot restore state: not a rewardc state file");
+  });
+});
+
+describe("shutdown loses no reply", () => {
+  it("a reply already written is read whole by a client that reads it only after close() began", async () => {
+    const server = await startServer(lagrange, { socket: join(scratch, "slow.sock"), backend: "cpu", log: noLog });
+    // A reply larger than the socket's buffers: part of it is still waiting in the server when close() is called.
+    const rows = Array.from({ length: 50_000 }, (_, i) => ({ prompt: i % 4, objective: 1, cost: 0.5, thinking: 0.1 }));
+    const body = JSON.stringify({ rows });
+    const { status, length, got, closed } = await new Promise<{ status: number; length: number; got: number; closed: Promise<void> }>((resolve, reject) => {
+      const req = httpRequest({ ...target(server.address), method: "POST", path: "/v1/score", headers: { "Content-Type": "application/json" }, agent: false }, (res) => {
+        // Headers and body are written by one end(): the whole reply is written by now, its batch applied.
+        res.pause();
+        const closed = server.close();
+        let got = 0;
+        res.on("data", (c: Buffer) => (got += c.length));
+        res.on("end", () => resolve({ status: res.statusCode!, length: Number(res.headers["content-length"]), got, closed }));
+        res.on("error", reject);
+        res.on("aborted", () => reject(new Error(`reply cut off after ${got} bytes`)));
+        setImmediate(() => res.resume());
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    expect(got).toBe(length);
+    await closed;
+  });
+
+  it("a connection made before close() whose request comes after it is served, with Connection: close", async () => {
+    const server = await startServer(lagrange, { socket: join(scratch, "early.sock"), backend: "cpu", log: noLog });
+    const { connect } = await import("node:net");
+    // Connected (a unix socket connects at once, into the listener's backlog) but not yet accepted by the server.
+    const early = connect((server.address as { socket: string }).socket);
+    const closed = server.close();
+    await new Promise((resolve, reject) => {
+      early.once("connect", resolve);
+      early.once("error", reject);
+    });
+    const body = JSON.stringify({ rows: lagrangeRows });
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      early.on("data", (c: Buffer) => (text += c.toString()));
+      early.on("end", () => resolve(text));
+      early.on("error", reject);
+      early.write(`POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    expect(reply).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4)).step).toBe(1);
+    await closed;
   });
 });
 

@@ -183,9 +183,19 @@ class RewardClient:
         `rows`: one dict per rollout, fields named after the spec's inputs (the JSONL row format of `rewardc run`).
         `columns`: field name -> one value per rollout (lists or numpy arrays; an array input takes a list of lists
         or a 2-D array). `numpy` overrides the client's numpy mode for this call. Raises `RewardcError` (code
-        "bad_rows" with `.rows` naming row and field) when the batch is rejected; nothing is scored then.
+        "bad_rows" with `.rows` naming row and field) when the batch is rejected; nothing is scored then. A body
+        larger than the server's `maxRequestBytes` is refused before it is sent (code "too_large", status None).
         """
         body = encode_score_request(rows, columns)
+        # Refused here rather than by the server: a body it stops reading can end as a broken connection, which
+        # would leave the caller unsure whether the batch was scored.
+        limit = self.spec().get("maxRequestBytes")
+        if isinstance(limit, int) and len(body) > limit:
+            raise RewardcError(
+                "too_large",
+                f"the request body is {len(body)} bytes, larger than the server's limit of {limit} bytes "
+                "(rewardc serve --max-request-bytes); nothing was sent: score the rows in smaller batches",
+            )
         status, _, reply = self._request("POST", "/v1/score", body, _JSON)
         raise_for_status(status, reply)
         outputs, metrics, step, state = decode_score_reply(_decode(reply))

@@ -83,7 +83,16 @@ class Transport:
         for attempt in (0, 1):
             conn, reused = self._connection()
             try:
-                conn.request(method, path, body=body, headers=all_headers)
+                try:
+                    conn.request(method, path, body=body, headers=all_headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The server may have replied and stopped reading (413 for a body past its limit): that reply,
+                    # if it can still be read, says what happened; else the send's error stands.
+                    early = _early_reply(conn)
+                    if early is None:
+                        raise
+                    self._discard(conn)
+                    return early
                 response = conn.getresponse()
                 data = response.read()
                 if response.will_close:
@@ -136,6 +145,15 @@ class Transport:
                 self._all.remove(conn)
         if getattr(self._local, "conn", None) is conn:
             self._local.conn = None
+
+
+def _early_reply(conn: http.client.HTTPConnection) -> Optional[Tuple[int, str, bytes]]:
+    """The reply a server sent before the request was fully written, or None if there is none to read."""
+    try:
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    except (http.client.HTTPException, OSError):
+        return None
 
 
 def _dropped(sock: socket.socket) -> bool:

@@ -294,5 +294,44 @@ class StateTest(unittest.TestCase):
         self.assertNotEqual(third.outputs, expected.outputs)
 
 
+class RequestLimitTest(unittest.TestCase):
+    """A server with a small --max-request-bytes: a body over it is `too_large`, never a connection error."""
+
+    client: RewardClient
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.client = RewardClient(example("lagrange_state"), backend="cpu", server_args=["--max-request-bytes", "4096"])
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.client.close()
+
+    def big_rows(self, n: int) -> List[Dict[str, Any]]:
+        return [{"prompt": i % 4, "objective": 1.0, "cost": 0.5, "thinking": 0.1} for i in range(n)]
+
+    def test_the_spec_gives_the_limit(self) -> None:
+        self.assertEqual(self.client.spec()["maxRequestBytes"], 4096)
+
+    def test_an_oversized_batch_is_refused_before_it_is_sent(self) -> None:
+        before = self.client.state()
+        with self.assertRaises(RewardcError) as caught:
+            self.client.score(self.big_rows(20000))
+        self.assertEqual(caught.exception.code, "too_large")
+        self.assertIsNone(caught.exception.status)
+        self.assertIn("limit of 4096 bytes", caught.exception.message)
+        self.assertEqual(self.client.state(), before)
+        self.assertEqual(self.client.score(self.big_rows(8)).step, json.loads(before)["step"] + 1)
+
+    def test_the_servers_413_is_read_even_when_it_stopped_reading_the_body(self) -> None:
+        # Past the client's own check: the server refuses on Content-Length and closes while the body is being sent.
+        transport = self.client._transport
+        body = json.dumps({"rows": self.big_rows(200000)}).encode()
+        status, _, reply = transport.request("POST", "/v1/score", body, {"Content-Type": "application/json"})
+        self.assertEqual(status, 413)
+        self.assertEqual(json.loads(reply)["error"]["code"], "too_large")
+        self.assertTrue(self.client.health())
+
+
 if __name__ == "__main__":
     unittest.main()

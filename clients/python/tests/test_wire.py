@@ -113,6 +113,8 @@ SCORE_REPLY = {
 def protocol_handler(method: str, path: str, body: bytes) -> Tuple[int, Any]:
     if path == "/v1/health":
         return 200, {"ok": True}
+    if path == "/v1/spec" and method == "GET":
+        return 200, {"name": "fake", "maxRequestBytes": 1 << 20, "protocol": 1}
     if path == "/v1/score" and method == "POST":
         return 200, SCORE_REPLY
     if path == "/v1/state" and method == "PUT":
@@ -289,7 +291,7 @@ class FakeServerTest(unittest.TestCase):
     def test_structured_errors_are_raised(self) -> None:
         with FakeServer(protocol_handler) as fake, RewardClient(socket=fake.path) as client:
             with self.assertRaises(RewardcError) as caught:
-                client.spec()
+                client.state()
             self.assertEqual((caught.exception.code, caught.exception.status), ("not_found", 404))
 
     def test_a_connection_the_server_closed_is_replaced_before_reuse(self) -> None:
@@ -297,7 +299,7 @@ class FakeServerTest(unittest.TestCase):
             for _ in range(3):
                 self.assertTrue(fake.hangups.acquire(timeout=30))  # the previous connection is closed
                 client.score([{"x": 1}])
-            self.assertEqual(fake.connections, 4)  # the health check and three batches
+            self.assertEqual(fake.connections, 5)  # the health check, the spec (read once, for its size limit) and three batches
 
     def test_keep_alive_reuses_one_connection_per_thread(self) -> None:
         with FakeServer(protocol_handler) as fake, RewardClient(socket=fake.path) as client:
