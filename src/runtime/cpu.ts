@@ -37,8 +37,9 @@ import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
 import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
-import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, unaryColumns, type Column } from "../compiler/columnOps.js";
+import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
 import { RuntimeInputError } from "./errors.js";
+import { fusionPlan, type Chain } from "./cpuFusion.js";
 
 export interface CpuResult {
   /** Value of every node the roots need (undefined for the others), at the node's own level. */
@@ -119,6 +120,7 @@ class Evaluator {
     private readonly params: Record<string, number>,
     private readonly state: Record<string, number>,
     private readonly perturbSeed?: number,
+    private readonly fuse: boolean = true,
   ) {
     this.nodes = module.nodes;
     this.values = new Array(module.nodes.length);
@@ -304,10 +306,13 @@ class Evaluator {
         needed[a] = 1;
       }
     }
+    // Perturbation nudges every node's values, so it needs every node materialised.
+    const plan = this.fuse && this.perturbSeed === undefined ? fusionPlan(this.module) : null;
     for (let i = 0; i < nodes.length; i++) {
-      if (needed[i] === 0) continue;
+      if (needed[i] === 0 || (plan !== null && plan.internal[i] === 1)) continue;
       const node = nodes[i]!;
-      let value = this.evaluate(node);
+      const chain = plan?.chains.get(i);
+      let value = chain !== undefined ? this.runChain(chain, node) : this.evaluate(node);
       if (this.perturbSeed !== undefined && value instanceof Float32Array && PERTURBED_OPS.has(node.op)) value = perturbed(value, this.perturbSeed + i);
       const expected = this.sizeOf(lv(node.level));
       if (value.length !== expected || !columnMatchesType(value, node.type)) {
@@ -315,6 +320,19 @@ class Evaluator {
       }
       this.values[i] = value;
     }
+  }
+
+  private runChain(chain: Chain, node: Node): Column {
+    const n = this.sizeOf(lv(node.level));
+    const out = allocColumn(node.type, n);
+    const leafColumns = chain.leaves.map((id) => {
+      const v = this.values[id];
+      if (v === undefined) throw new InternalError(`node ${id} is read before it is computed`);
+      return v;
+    });
+    const offsets = chain.cls === 3 ? this.offsets(chain.axis!) : null;
+    chain.kernel(out, leafColumns, n, this.batch.groupIds, offsets, this.batch.size, chain.builtins, toI32);
+    return out;
   }
 
   private evaluate(node: Node): Column {
@@ -781,10 +799,12 @@ export interface CpuOptions {
    * from this one: `src/testing/agreement.ts` uses it to compare backends on ill-conditioned outputs.
    */
   perturb?: number;
+  /** Fuse element-wise chains into generated loops (default true; false runs the plain interpreter, for tests). */
+  fuse?: boolean;
 }
 
 export function runCpu(module: IrModule, batch: Batch, params: Record<string, number>, state: Record<string, number>, options: CpuOptions = {}): CpuResult {
-  const ev = new Evaluator(module, batch, params, state, options.perturb);
+  const ev = new Evaluator(module, batch, params, state, options.perturb, options.fuse ?? true);
   ev.run();
   return { values: ev.values, outputs: ev.outputs(), metrics: ev.metrics(), nextState: ev.nextState() };
 }
