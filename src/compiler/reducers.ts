@@ -20,6 +20,7 @@
  * ddof + 1 values var and std are 0.
  */
 import type { AxisOnlyReduceFn, ReduceFn } from "./ir.js";
+import { InternalError } from "../diagnostics/diagnostic.js";
 
 const f32 = Math.fround;
 
@@ -267,4 +268,116 @@ export function distinctWindows(values: ArrayLike<number>, start: number, len: n
     }
   }
   return distinct;
+}
+
+/*
+ * Range reducers: the same definitions as `reduce` and `softmax` for the common case of unmasked float32
+ * values at values[start .. start + n), which the CPU backend hits once per group or rollout. They run the
+ * binary counter of `treeSum` with its state in locals (two items at a time: the second push of a pair
+ * always merges with the first), so they give `reduce`'s bits without a copy, a mask test or a call per item.
+ */
+
+const rangeStack = new Float32Array(64);
+
+/** The canonical tree sum of f32(values[i] - shift) over the range (shift 0: the values themselves). */
+function shiftedSum(values: Float32Array, start: number, n: number, shift: number): number {
+  const st = rangeStack;
+  let depth = 0;
+  let pairs = 0;
+  let i = start;
+  const end = start + n;
+  for (; i + 1 < end; i += 2) {
+    let x = f32(f32(values[i]! - shift) + f32(values[i + 1]! - shift));
+    pairs++;
+    for (let c = pairs; (c & 1) === 0; c >>= 1) x = f32(st[--depth]! + x);
+    st[depth++] = x;
+  }
+  if (i < end) st[depth++] = f32(values[i]! - shift);
+  if (depth === 0) return 0;
+  let acc = st[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
+  return acc;
+}
+
+/** The canonical tree sum of the squared deviations f32(f32(values[i] - shift) - m)^2 over the range. */
+function squaredDeviationSum(values: Float32Array, start: number, n: number, shift: number, m: number): number {
+  const st = rangeStack;
+  let depth = 0;
+  let pairs = 0;
+  let i = start;
+  const end = start + n;
+  for (; i + 1 < end; i += 2) {
+    const d0 = f32(f32(values[i]! - shift) - m);
+    const d1 = f32(f32(values[i + 1]! - shift) - m);
+    let x = f32(f32(d0 * d0) + f32(d1 * d1));
+    pairs++;
+    for (let c = pairs; (c & 1) === 0; c >>= 1) x = f32(st[--depth]! + x);
+    st[depth++] = x;
+  }
+  if (i < end) {
+    const d = f32(f32(values[i]! - shift) - m);
+    st[depth++] = f32(d * d);
+  }
+  if (depth === 0) return 0;
+  let acc = st[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
+  return acc;
+}
+
+function rangeShift(values: Float32Array, start: number, n: number): number {
+  if (n === 0) return 0;
+  const v = values[start]!;
+  return Number.isFinite(v) ? v : 0;
+}
+
+function rangeVariance(values: Float32Array, start: number, n: number, ddof: number): number {
+  if (n - ddof <= 0) return 0;
+  const shift = rangeShift(values, start, n);
+  const m = f32(shiftedSum(values, start, n, shift) / n);
+  return f32(squaredDeviationSum(values, start, n, shift, m) / (n - ddof));
+}
+
+function rangeExtremum(values: Float32Array, start: number, n: number, isMin: boolean): number {
+  if (n === 0) return 0;
+  let best = values[start]!;
+  for (let i = start + 1, end = start + n; i < end && best === best; i++) {
+    const v = values[i]!;
+    if (v !== v || (isMin ? v < best : v > best)) best = v;
+  }
+  return best;
+}
+
+/** The reductions `reduceRange` computes (the others go through `reduce`). */
+export const RANGE_REDUCERS: ReadonlySet<string> = new Set(["sum", "mean", "var", "std", "min", "max"]);
+
+/** `reduce(fn, values[start .. start + n), n, ddof, null)` for fn in RANGE_REDUCERS, without copying the range. */
+export function reduceRange(fn: ReduceFn | AxisOnlyReduceFn, values: Float32Array, start: number, n: number, ddof: number): number {
+  switch (fn) {
+    case "sum":
+      return shiftedSum(values, start, n, 0);
+    case "mean": {
+      if (n === 0) return 0;
+      const shift = rangeShift(values, start, n);
+      return f32(shift + f32(shiftedSum(values, start, n, shift) / n));
+    }
+    case "var":
+      return rangeVariance(values, start, n, ddof);
+    case "std":
+      return f32(Math.sqrt(rangeVariance(values, start, n, ddof)));
+    case "min":
+    case "max":
+      return rangeExtremum(values, start, n, fn === "min");
+    default:
+      throw new InternalError(`reduceRange does not compute \`${fn}\``);
+  }
+}
+
+/** `softmax` of values[start .. start + n) into out[outStart ..]: the same maximum, exps, tree sum and divisions. */
+export function softmaxRange(values: Float32Array, start: number, out: Float32Array, outStart: number, n: number): void {
+  if (n === 0) return;
+  const top = rangeExtremum(values, start, n, false);
+  if (exps.length < n) exps = new Float32Array(Math.max(n, exps.length * 2));
+  for (let i = 0; i < n; i++) exps[i] = Math.exp(values[start + i]! - top);
+  const total = shiftedSum(exps, 0, n, 0);
+  for (let i = 0; i < n; i++) out[outStart + i] = f32(exps[i]! / total);
 }

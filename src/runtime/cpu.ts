@@ -34,7 +34,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
+import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -98,6 +98,14 @@ const EXACT = new Set<string>(["sum", "min", "max", "first", "last", "argmax", "
 function reduceValues(fn: ReduceFn | AxisOnlyReduceFn, xType: Scalar, values: ArrayLike<number>, n: number, ddof: number, mask: ArrayLike<number> | null): number {
   return fn === "sum" && xType === "i32" ? intSum(values, n, mask) : reduce(fn, values, n, ddof, mask);
 }
+interface Groups {
+  start: Int32Array;
+  members: Int32Array;
+  maxSize: number;
+  /** Every group's members are a range of rollouts in order (members is the identity). */
+  contiguous: boolean;
+}
+
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
 
@@ -107,7 +115,7 @@ class Evaluator {
   private readonly cache = new Map<string, Column>();
   private readonly rolloutOfAxis = new Map<string, Int32Array>();
   private readonly maxLengths = new Map<string, number>();
-  private csr: { start: Int32Array; members: Int32Array; maxSize: number } | null = null;
+  private csr: Groups | null = null;
   private f32s = new Float32Array(64);
   private f32o = new Float32Array(64);
   private f64s = new Float64Array(64);
@@ -120,7 +128,7 @@ class Evaluator {
     private readonly params: Record<string, number>,
     private readonly state: Record<string, number>,
     private readonly perturbSeed?: number,
-    private readonly fuse: boolean = true,
+    private readonly fast: boolean = true,
   ) {
     this.nodes = module.nodes;
     this.values = new Array(module.nodes.length);
@@ -172,7 +180,7 @@ class Evaluator {
   }
 
   /** Members of each group in input order (a stable counting sort), built once per batch. */
-  private groups(): { start: Int32Array; members: Int32Array; maxSize: number } {
+  private groups(): Groups {
     if (this.csr === null) {
       const { groupIds, groupCount, size } = this.batch;
       const start = new Int32Array(groupCount + 1);
@@ -188,8 +196,13 @@ class Evaluator {
       }
       const cursor = start.slice(0, groupCount);
       const members = new Int32Array(size);
-      for (let i = 0; i < size; i++) members[cursor[groupIds[i]!]!++] = i;
-      this.csr = { start, members, maxSize };
+      let contiguous = true;
+      for (let i = 0; i < size; i++) {
+        const at = cursor[groupIds[i]!]!++;
+        members[at] = i;
+        if (at !== i) contiguous = false;
+      }
+      this.csr = { start, members, maxSize, contiguous };
     }
     return this.csr;
   }
@@ -307,7 +320,7 @@ class Evaluator {
       }
     }
     // Perturbation nudges every node's values, so it needs every node materialised.
-    const plan = this.fuse && this.perturbSeed === undefined ? fusionPlan(this.module) : null;
+    const plan = this.fast && this.perturbSeed === undefined ? fusionPlan(this.module) : null;
     for (let i = 0; i < nodes.length; i++) {
       if (needed[i] === 0 || (plan !== null && plan.internal[i] === 1)) continue;
       const node = nodes[i]!;
@@ -534,6 +547,10 @@ class Evaluator {
     const xType = this.typeOf(node.args[0]!);
     const x = this.arg(node.args[0]!, el, xType);
     const m = masked ? this.arg(node.args[1]!, el, "bool") : null;
+    if (this.fast && m === null && x instanceof Float32Array && RANGE_REDUCERS.has(fn)) {
+      for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof);
+      return out;
+    }
     const maxLen = this.maxLength(axis);
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
     const mk = m === null ? null : this.scratchMask(maxLen);
@@ -560,6 +577,10 @@ class Evaluator {
     const result = isExtremum && xType === "i32" ? this.scratchOutI32(maxLen) : this.scratchOutF32(maxLen);
     // The discount (args[1], 1 when absent) may be per rollout or per element (a reset at episode ends).
     const discounted = fn === "prefix_sum" || fn === "suffix_sum";
+    if (this.fast && fn === "softmax" && x instanceof Float32Array && out instanceof Float32Array) {
+      for (let r = 0; r < size; r++) softmaxRange(x, off[r]!, out, off[r]!, off[r + 1]! - off[r]!);
+      return out;
+    }
     const gamma = discounted ? (node.args.length > 1 ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : new Float32Array(this.sizeOf(el)).fill(1)) : null;
     for (let r = 0; r < size; r++) {
       const s = off[r]!;
@@ -587,7 +608,7 @@ class Evaluator {
   }
 
   private groupReduce(fn: ReduceFn, ddof: number, masked: boolean, node: Node): Column {
-    const { start, members, maxSize } = this.groups();
+    const { start, members, maxSize, contiguous } = this.groups();
     const groupCount = this.batch.groupCount;
     const xType = this.typeOf(node.args[0]!);
     const x = this.arg(node.args[0]!, ROLLOUT, xType);
@@ -595,6 +616,20 @@ class Evaluator {
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxSize) : this.scratchF32(maxSize);
     const mk = m === null ? null : this.scratchMask(maxSize);
     const out = allocColumn(node.type, groupCount);
+    if (this.fast && m === null && sc instanceof Float32Array && RANGE_REDUCERS.has(fn)) {
+      // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
+      const values = contiguous && x instanceof Float32Array ? x : null;
+      for (let g = 0; g < groupCount; g++) {
+        const s = start[g]!;
+        const n = start[g + 1]! - s;
+        if (values !== null) out[g] = reduceRange(fn, values, s, n, ddof);
+        else {
+          for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
+          out[g] = reduceRange(fn, sc, 0, n, ddof);
+        }
+      }
+      return out;
+    }
     for (let g = 0; g < groupCount; g++) {
       const s = start[g]!;
       const n = start[g + 1]! - s;
@@ -799,12 +834,15 @@ export interface CpuOptions {
    * from this one: `src/testing/agreement.ts` uses it to compare backends on ill-conditioned outputs.
    */
   perturb?: number;
-  /** Fuse element-wise chains into generated loops (default true; false runs the plain interpreter, for tests). */
-  fuse?: boolean;
+  /**
+   * Run the plain interpreter: no fused element-wise loops (`cpuFusion.ts`), no range reducers. The fast paths
+   * are tested against it bit for bit (test/runtime/fusion.test.ts).
+   */
+  plain?: boolean;
 }
 
 export function runCpu(module: IrModule, batch: Batch, params: Record<string, number>, state: Record<string, number>, options: CpuOptions = {}): CpuResult {
-  const ev = new Evaluator(module, batch, params, state, options.perturb, options.fuse ?? true);
+  const ev = new Evaluator(module, batch, params, state, options.perturb, options.plain !== true);
   ev.run();
   return { values: ev.values, outputs: ev.outputs(), metrics: ev.metrics(), nextState: ev.nextState() };
 }

@@ -1,5 +1,5 @@
 /**
- * Fused element-wise chains (src/runtime/cpuFusion.ts) against the plain interpreter (`fuse: false`): every
+ * Fused element-wise chains (src/runtime/cpuFusion.ts) against the plain interpreter (`plain: true`): every
  * example, the generated specs of the backend differential tests, and random expressions mixing levels,
  * int and float arithmetic, casts, selects and built-ins must give the same bits in every output, metric
  * and next state.
@@ -35,11 +35,22 @@ function sameResults(plain: CpuResult, fused: CpuResult): void {
   for (const [name, v] of Object.entries(plain.nextState)) sameValues(`state ${name}`, [v], [fused.nextState[name]!]);
 }
 
+/** Both paths on the rows as given and sorted by group (contiguous groups take another path). */
 function checkRows(module: IrModule, rows: Record<string, unknown>[], params = resolveParams(module)): void {
-  const built = batchFromRows(module, rows);
-  if ("errors" in built) throw new Error(JSON.stringify(built.errors));
-  const state = initialState(module);
-  sameResults(runCpu(module, built.batch, params, state, { fuse: false }), runCpu(module, built.batch, params, state));
+  const key = module.groupKey;
+  const sorted = key === null ? rows : rows.map((row, i) => ({ row, i })).sort((a, b) => compareKeys(a.row[key], b.row[key]) || a.i - b.i).map((x) => x.row);
+  for (const batchRows of [rows, sorted]) {
+    const built = batchFromRows(module, batchRows);
+    if ("errors" in built) throw new Error(JSON.stringify(built.errors));
+    const state = initialState(module);
+    sameResults(runCpu(module, built.batch, params, state, { plain: true }), runCpu(module, built.batch, params, state));
+  }
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  const x = JSON.stringify(a) ?? "";
+  const y = JSON.stringify(b) ?? "";
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 describe("fused CPU kernels give the interpreter's bits", () => {

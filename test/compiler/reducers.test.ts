@@ -1,0 +1,42 @@
+/**
+ * The range reducers (`reduceRange`, `softmaxRange`) against the generic definitions (`reduce`, `softmax`):
+ * same bits on float32 ranges with zeros of both signs, infinities, NaN and sizes across the counter's carries.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange } from "../../src/compiler/reducers.js";
+import type { ReduceFn } from "../../src/compiler/ir.js";
+
+const special = fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 1e-45, 3.4e38, -3.4e38, 1, 0.1);
+const value = fc.oneof({ weight: 6, arbitrary: fc.float() }, { weight: 1, arbitrary: special }, { weight: 2, arbitrary: fc.integer({ min: -3, max: 3 }) });
+const range = fc.tuple(fc.array(value, { maxLength: 70 }), fc.nat({ max: 5 }), fc.nat({ max: 5 }));
+
+describe("range reducers", () => {
+  it("give reduce's bits", () => {
+    fc.assert(
+      fc.property(range, fc.constantFrom(...RANGE_REDUCERS), fc.integer({ min: 0, max: 2 }), ([items, before, after], fn, ddof) => {
+        const whole = new Float32Array(before + items.length + after).fill(7.5);
+        whole.set(items, before);
+        const copy = whole.slice(before, before + items.length);
+        const expected = reduce(fn as ReduceFn, copy, copy.length, ddof, null);
+        expect(Object.is(reduceRange(fn as ReduceFn, whole, before, items.length, ddof), expected)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("softmax gives softmax's bits", () => {
+    fc.assert(
+      fc.property(range, ([items, before]) => {
+        const whole = new Float32Array(before + items.length);
+        whole.set(items, before);
+        const expected = new Float32Array(items.length);
+        softmax(whole.slice(before), expected, items.length);
+        const got = new Float32Array(before + items.length);
+        softmaxRange(whole, before, got, before, items.length);
+        for (let i = 0; i < items.length; i++) expect(Object.is(got[before + i], expected[i])).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
