@@ -162,7 +162,7 @@ class Evaluator {
       const off = this.offsets(axis);
       const n = this.batch.size;
       map = new Int32Array(off[n]!);
-      for (let r = 0; r < n; r++) map.fill(r, off[r]!, off[r + 1]!);
+      for (let r = 0; r < n; r++) for (let e = off[r]!, end = off[r + 1]!; e < end; e++) map[e] = r;
       this.rolloutOfAxis.set(axis, map);
     }
     return map;
@@ -452,7 +452,12 @@ class Evaluator {
           // A gather: each element of the index's axis picks from its own rollout's array.
           const idx = this.arg(node.args[1]!, level, this.typeOf(node.args[1]!));
           const rolloutOf = this.rolloutOf(level.axis!);
-          for (let e = 0; e < n; e++) out[e] = pick(rolloutOf[e]!, idx[e]!);
+          for (let e = 0; e < n; e++) {
+            const r = rolloutOf[e]!;
+            const s = off[r]!;
+            const k = idx[e]!;
+            out[e] = k >= 0 && k < off[r + 1]! - s && k === Math.floor(k) ? x[s + k]! : 0;
+          }
         }
         return out;
       }
@@ -547,8 +552,8 @@ class Evaluator {
     const xType = this.typeOf(node.args[0]!);
     const x = this.arg(node.args[0]!, el, xType);
     const m = masked ? this.arg(node.args[1]!, el, "bool") : null;
-    if (this.fast && m === null && x instanceof Float32Array && RANGE_REDUCERS.has(fn)) {
-      for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof);
+    if (this.fast && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
+      for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
       return out;
     }
     const maxLen = this.maxLength(axis);
@@ -616,16 +621,17 @@ class Evaluator {
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxSize) : this.scratchF32(maxSize);
     const mk = m === null ? null : this.scratchMask(maxSize);
     const out = allocColumn(node.type, groupCount);
-    if (this.fast && m === null && sc instanceof Float32Array && RANGE_REDUCERS.has(fn)) {
+    if (this.fast && sc instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
       // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
-      const values = contiguous && x instanceof Float32Array ? x : null;
+      const inPlace = contiguous && x instanceof Float32Array;
       for (let g = 0; g < groupCount; g++) {
         const s = start[g]!;
         const n = start[g + 1]! - s;
-        if (values !== null) out[g] = reduceRange(fn, values, s, n, ddof);
+        if (inPlace) out[g] = reduceRange(fn, x, s, n, ddof, m);
         else {
           for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
-          out[g] = reduceRange(fn, sc, 0, n, ddof);
+          if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![members[s + k]!]!;
+          out[g] = reduceRange(fn, sc, 0, n, ddof, mk);
         }
       }
       return out;
@@ -712,6 +718,11 @@ class Evaluator {
     const m = masked ? this.arg(node.args[1]!, domain, "bool") : null;
     const order = this.batchOrder(domain);
     const n = order === null ? this.sizeOf(domain) : order.length;
+    if (this.fast && order === null && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
+      const out = allocColumn(node.type, 1);
+      out[0] = reduceRange(fn, x, 0, n, ddof, m);
+      return out;
+    }
     const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(n) : xType === "i32" ? new Int32Array(n) : new Float32Array(n);
     const mask = m === null ? null : new Uint8Array(n);
     for (let i = 0; i < n; i++) {
@@ -727,7 +738,8 @@ class Evaluator {
   /** Item indices of a level in canonical batch order (null when it is the identity). */
   private batchOrder(level: Lv): Int32Array | null {
     if (level.cls !== 2 && level.cls !== 3) return null;
-    const { members } = this.groups();
+    const { members, contiguous } = this.groups();
+    if (contiguous && this.fast) return null;
     if (level.cls === 2) return members;
     const off = this.offsets(level.axis!);
     const order = new Int32Array(off[this.batch.size]!);

@@ -1,6 +1,6 @@
 /**
  * The range reducers (`reduceRange`, `softmaxRange`) against the generic definitions (`reduce`, `softmax`):
- * same bits on float32 ranges with zeros of both signs, infinities, NaN and sizes across the counter's carries.
+ * same bits on float32 ranges with zeros of both signs, infinities, NaN, masks and sizes across the counter's carries.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,12 +14,13 @@ const range = fc.tuple(fc.array(value, { maxLength: 70 }), fc.nat({ max: 5 }), f
 describe("range reducers", () => {
   it("give reduce's bits", () => {
     fc.assert(
-      fc.property(range, fc.constantFrom(...RANGE_REDUCERS), fc.integer({ min: 0, max: 2 }), ([items, before, after], fn, ddof) => {
+      fc.property(range, fc.constantFrom(...RANGE_REDUCERS), fc.integer({ min: 0, max: 2 }), fc.option(fc.array(fc.boolean(), { minLength: 80, maxLength: 80 })), ([items, before, after], fn, ddof, selected) => {
         const whole = new Float32Array(before + items.length + after).fill(7.5);
         whole.set(items, before);
         const copy = whole.slice(before, before + items.length);
-        const expected = reduce(fn as ReduceFn, copy, copy.length, ddof, null);
-        expect(Object.is(reduceRange(fn as ReduceFn, whole, before, items.length, ddof), expected)).toBe(true);
+        const mask = selected === null ? null : Uint8Array.from(selected, (b) => (b ? 1 : 0));
+        const expected = reduce(fn as ReduceFn, copy, copy.length, ddof, mask === null ? null : mask.slice(before, before + items.length));
+        expect(Object.is(reduceRange(fn as ReduceFn, whole, before, items.length, ddof, mask), expected)).toBe(true);
       }),
       { numRuns: 3000 },
     );

@@ -74,7 +74,7 @@ describe("fused CPU kernels give the interpreter's bits", () => {
     fc.assert(fc.property(arbitraryRows(module), (rows) => checkRows(module, rows)), { numRuns: 40 });
   });
 
-  const floatLeaf = fc.constantFrom("x", "p", "0.5", "-2.5", "1e-6", "inf", "float(k)", "group.mean(x)", "batch.max(x)", "float(group.size())", "t", "t * x", "float(index(t))", "sum(t)");
+  const floatLeaf = fc.constantFrom("x", "p", "0.5", "-2.5", "1e-6", "inf", "float(k)", "group.mean(x)", "batch.max(x)", "float(group.size())", "t", "t * x", "float(index(t))", "sum(t)", "mean(t, where: t > 0.0)", "group.std(x, population, where: c)", "group.mean(float(k))", "batch.var(t, unbiased, where: t < x)", "min(t, where: t > x)");
   const intLeaf = fc.constantFrom("k", "q", "3", "-7", "0", "2147483647", "group.sum(k)", "int(x)", "len(t)", "index(t)", "int(t)");
   const exprs = fc.letrec<{ f: string; i: string; b: string }>((tie) => ({
     f: fc.oneof(
