@@ -162,7 +162,7 @@ class Evaluator {
       const off = this.offsets(axis);
       const n = this.batch.size;
       map = new Int32Array(off[n]!);
-      for (let r = 0; r < n; r++) for (let e = off[r]!, end = off[r + 1]!; e < end; e++) map[e] = r;
+      for (let r = 0; r < n; r++) map.fill(r, off[r]!, off[r + 1]!);
       this.rolloutOfAxis.set(axis, map);
     }
     return map;
@@ -451,13 +451,14 @@ class Evaluator {
         } else {
           // A gather: each element of the index's axis picks from its own rollout's array.
           const idx = this.arg(node.args[1]!, level, this.typeOf(node.args[1]!));
-          const rolloutOf = this.rolloutOf(level.axis!);
-          for (let e = 0; e < n; e++) {
-            const r = rolloutOf[e]!;
-            const s = off[r]!;
-            const k = idx[e]!;
-            out[e] = k >= 0 && k < off[r + 1]! - s && k === Math.floor(k) ? x[s + k]! : 0;
+          if (this.fast) {
+            // Rollout by rollout along the index's axis: no element -> rollout map, one range test per element.
+            if (idx instanceof Int32Array) gatherByInt(x, off, idx, this.offsets(level.axis!), this.batch.size, out);
+            else gather(x, off, idx, this.offsets(level.axis!), this.batch.size, out);
+            return out;
           }
+          const rolloutOf = this.rolloutOf(level.axis!);
+          for (let e = 0; e < n; e++) out[e] = pick(rolloutOf[e]!, idx[e]!);
         }
         return out;
       }
@@ -789,6 +790,30 @@ class Evaluator {
     const node = this.node(id);
     if (lv(node.level).cls !== 0) throw new InternalError(`${what} is at level ${node.level.kind}, not batch level`);
     return this.values[id]![0]!;
+  }
+}
+
+/** out[e] = x[index idx[e] of e's rollout] along the rows of `off`, 0 out of range or not an integer; `at` lays out idx and out. */
+function gather(x: Column, off: Int32Array, idx: Column, at: Int32Array, size: number, out: Column): void {
+  for (let r = 0; r < size; r++) {
+    const s = off[r]!;
+    const len = off[r + 1]! - s;
+    for (let e = at[r]!, end = at[r + 1]!; e < end; e++) {
+      const k = idx[e]!;
+      out[e] = k >= 0 && k < len && k === Math.floor(k) ? x[s + k]! : 0;
+    }
+  }
+}
+
+/** `gather` with int indices (always integers). */
+function gatherByInt(x: Column, off: Int32Array, idx: Int32Array, at: Int32Array, size: number, out: Column): void {
+  for (let r = 0; r < size; r++) {
+    const s = off[r]!;
+    const len = off[r + 1]! - s;
+    for (let e = at[r]!, end = at[r + 1]!; e < end; e++) {
+      const k = idx[e]!;
+      out[e] = k >= 0 && k < len ? x[s + k]! : 0;
+    }
   }
 }
 
