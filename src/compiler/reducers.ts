@@ -407,3 +407,22 @@ export function softmaxRange(values: Float32Array, start: number, out: Float32Ar
   const total = shiftedSum(exps, 0, n, 0, null);
   for (let i = 0; i < n; i++) out[outStart + i] = f32(exps[i]! / total);
 }
+
+/**
+ * `discountedScan` of values[start .. start + n) into out[start ..], with the discount gammas[start + i], or
+ * `gamma` for every element when gammas is null (a uniform or per-rollout discount): the same float32 steps.
+ */
+export function discountedScanRange(values: Float32Array, out: Float32Array, start: number, n: number, gammas: Float32Array | null, gamma: number, suffix: boolean): void {
+  let carry = 0;
+  if (suffix) {
+    for (let i = start + n - 1; i >= start; i--) {
+      carry = f32(values[i]! + f32((gammas === null ? gamma : gammas[i]!) * carry));
+      out[i] = carry;
+    }
+  } else {
+    for (let i = start, end = start + n; i < end; i++) {
+      carry = f32(values[i]! + f32((gammas === null ? gamma : gammas[i]!) * carry));
+      out[i] = carry;
+    }
+  }
+}

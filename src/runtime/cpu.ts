@@ -34,7 +34,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
+import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, RANGE_REDUCERS, reduce, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -585,6 +585,19 @@ class Evaluator {
     const discounted = fn === "prefix_sum" || fn === "suffix_sum";
     if (this.fast && fn === "softmax" && x instanceof Float32Array && out instanceof Float32Array) {
       for (let r = 0; r < size; r++) softmaxRange(x, off[r]!, out, off[r]!, off[r + 1]! - off[r]!);
+      return out;
+    }
+    if (this.fast && discounted && x instanceof Float32Array && out instanceof Float32Array) {
+      // A coarser discount is read per rollout instead of being expanded to the elements.
+      const g = node.args.length > 1 ? node.args[1]! : -1;
+      const gLevel = g < 0 ? UNIFORM : this.levelOf(g);
+      const gammas = g < 0 ? null : (this.arg(g, gLevel.cls === 3 ? el : gLevel.cls === 0 ? UNIFORM : ROLLOUT, "f32") as Float32Array);
+      const perElement = gLevel.cls === 3 ? gammas : null;
+      const suffix = fn === "suffix_sum";
+      for (let r = 0; r < size; r++) {
+        const gamma = gammas === null ? 1 : perElement !== null ? 0 : gammas[gLevel.cls === 0 ? 0 : r]!;
+        discountedScanRange(x, out, off[r]!, off[r + 1]! - off[r]!, perElement, gamma, suffix);
+      }
       return out;
     }
     const gamma = discounted ? (node.args.length > 1 ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : new Float32Array(this.sizeOf(el)).fill(1)) : null;

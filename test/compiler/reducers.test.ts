@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange } from "../../src/compiler/reducers.js";
+import { discountedScan, discountedScanRange, RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange } from "../../src/compiler/reducers.js";
 import type { ReduceFn } from "../../src/compiler/ir.js";
 
 const special = fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 1e-45, 3.4e38, -3.4e38, 1, 0.1);
@@ -35,6 +35,23 @@ describe("range reducers", () => {
         softmax(whole.slice(before), expected, items.length);
         const got = new Float32Array(before + items.length);
         softmaxRange(whole, before, got, before, items.length);
+        for (let i = 0; i < items.length; i++) expect(Object.is(got[before + i], expected[i])).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("discounted scans give discountedScan's bits", () => {
+    fc.assert(
+      fc.property(range, fc.boolean(), fc.option(value), ([items, before], suffix, uniform) => {
+        const whole = new Float32Array(before + items.length);
+        whole.set(items, before);
+        const gammas = whole.map((v, i) => (i % 3 === 0 ? 0.9 : v * 0.5));
+        if (uniform !== null) gammas.fill(uniform);
+        const expected = new Float32Array(items.length);
+        discountedScan(whole.slice(before), expected, items.length, gammas.slice(before), suffix);
+        const got = new Float32Array(before + items.length);
+        discountedScanRange(whole, got, before, items.length, uniform === null ? gammas : null, uniform === null ? 0 : Math.fround(uniform), suffix);
         for (let i = 0; i < items.length; i++) expect(Object.is(got[before + i], expected[i])).toBe(true);
       }),
       { numRuns: 1000 },
