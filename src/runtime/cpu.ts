@@ -181,6 +181,7 @@ class Evaluator {
 
   /** Members of each group in input order (a stable counting sort), built once per batch. */
   private groups(): Groups {
+    if (this.csr === null && this.fast) this.csr = this.contiguousGroups();
     if (this.csr === null) {
       const { groupIds, groupCount, size } = this.batch;
       const start = new Int32Array(groupCount + 1);
@@ -205,6 +206,28 @@ class Evaluator {
       this.csr = { start, members, maxSize, contiguous };
     }
     return this.csr;
+  }
+
+  /** `groups()` in one pass when the ids run 0, 0, 1, 2, 2, ... (each group a range, in order); null otherwise. */
+  private contiguousGroups(): Groups | null {
+    const { groupIds, groupCount, size } = this.batch;
+    const start = new Int32Array(groupCount + 1);
+    let g = -1;
+    let maxSize = 0;
+    for (let i = 0; i < size; i++) {
+      const id = groupIds[i]!;
+      if (id === g) continue;
+      if (id !== g + 1 || id >= groupCount) return null;
+      if (g >= 0) maxSize = Math.max(maxSize, i - start[g]!);
+      g = id;
+      start[g] = i;
+    }
+    if (g !== groupCount - 1) return null;
+    if (g >= 0) maxSize = Math.max(maxSize, size - start[g]!);
+    start[groupCount] = size;
+    const members = new Int32Array(size);
+    for (let i = 0; i < size; i++) members[i] = i;
+    return { start, members, maxSize, contiguous: true };
   }
 
   private scratchF32(n: number): Float32Array {
