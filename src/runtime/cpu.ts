@@ -8,6 +8,11 @@
  * All reduction, scan and group-map numerics come from `compiler/reducers.ts`, element-wise built-ins from
  * `compiler/builtins.ts`, so constant folding and this backend cannot drift apart.
  *
+ * Fast paths, each held bit for bit to the plain interpreter (`plain: true`) by test/runtime/fusion.test.ts:
+ * chains of element-wise nodes run as one generated loop (`cpuFusion.ts`); unmasked or masked float32
+ * reductions, softmax and discounted scans read their ranges in place (`reducers.ts` range reducers); groups
+ * that are already ranges (sorted batches) skip the counting sort and the batch-order permutation.
+ *
  * Numeric conventions (the WGSL backend must match them):
  *  - f32 values live in Float32Array: every result is rounded to float32 on store. +, -, *, / of two
  *    float32 values computed in float64 and rounded once equal the float32 operation exactly.
@@ -42,7 +47,10 @@ import { RuntimeInputError } from "./errors.js";
 import { fusionPlan, type Chain } from "./cpuFusion.js";
 
 export interface CpuResult {
-  /** Value of every node the roots need (undefined for the others), at the node's own level. */
+  /**
+   * Value of every node the roots need, at the node's own level; undefined for the others and for element-wise
+   * nodes computed inside a fused chain (roots are always materialised).
+   */
   values: (Column | undefined)[];
   /** Output name -> values per rollout (per element for an element-level advantage), in input order. */
   outputs: Map<string, Column>;
