@@ -426,3 +426,27 @@ export function discountedScanRange(values: Float32Array, out: Float32Array, sta
     }
   }
 }
+
+/** The reductions `reduceIntRange` computes over int32 values seen exactly. */
+export const INT_RANGE_REDUCERS: ReadonlySet<string> = new Set(["sum", "min", "max"]);
+
+/** `intSum` (sum) or `reduce` (min, max) of int32 values[start .. start + n) with an optional mask, in place. */
+export function reduceIntRange(fn: ReduceFn | AxisOnlyReduceFn, values: Int32Array, start: number, n: number, mask: Uint8Array | null = null): number {
+  const end = start + n;
+  if (fn === "sum") {
+    let acc = 0;
+    for (let i = start; i < end; i++) if (mask === null || mask[i] !== 0) acc = (acc + values[i]!) | 0;
+    return acc;
+  }
+  if (fn !== "min" && fn !== "max") throw new InternalError(`reduceIntRange does not compute \`${fn}\``);
+  const isMin = fn === "min";
+  let best = 0;
+  let any = false;
+  for (let i = start; i < end; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    const v = values[i]!;
+    if (!any || (isMin ? v < best : v > best)) best = v;
+    any = true;
+  }
+  return best;
+}

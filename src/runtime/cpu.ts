@@ -39,7 +39,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, RANGE_REDUCERS, reduce, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
+import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -588,6 +588,10 @@ class Evaluator {
       for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
       return out;
     }
+    if (this.fast && xType === "i32" && x instanceof Int32Array && (m === null || m instanceof Uint8Array) && INT_RANGE_REDUCERS.has(fn)) {
+      for (let r = 0; r < size; r++) out[r] = reduceIntRange(fn, x, off[r]!, off[r + 1]! - off[r]!, m);
+      return out;
+    }
     const maxLen = this.maxLength(axis);
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
     const mk = m === null ? null : this.scratchMask(maxLen);
@@ -666,6 +670,10 @@ class Evaluator {
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxSize) : this.scratchF32(maxSize);
     const mk = m === null ? null : this.scratchMask(maxSize);
     const out = allocColumn(node.type, groupCount);
+    if (this.fast && contiguous && xType === "i32" && x instanceof Int32Array && (m === null || m instanceof Uint8Array) && INT_RANGE_REDUCERS.has(fn)) {
+      for (let g = 0; g < groupCount; g++) out[g] = reduceIntRange(fn, x, start[g]!, start[g + 1]! - start[g]!, m);
+      return out;
+    }
     if (this.fast && sc instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
       // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
       const inPlace = contiguous && x instanceof Float32Array;

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { discountedScan, discountedScanRange, RANGE_REDUCERS, reduce, reduceRange, softmax, softmaxRange } from "../../src/compiler/reducers.js";
+import { discountedScan, discountedScanRange, INT_RANGE_REDUCERS, intSum, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, softmax, softmaxRange } from "../../src/compiler/reducers.js";
 import type { ReduceFn } from "../../src/compiler/ir.js";
 
 const special = fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 1e-45, 3.4e38, -3.4e38, 1, 0.1);
@@ -55,6 +55,21 @@ describe("range reducers", () => {
         for (let i = 0; i < items.length; i++) expect(Object.is(got[before + i], expected[i])).toBe(true);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("int ranges give intSum's and reduce's values", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -2147483648, max: 2147483647 }), { maxLength: 40 }), fc.nat({ max: 4 }), fc.constantFrom(...INT_RANGE_REDUCERS), fc.option(fc.array(fc.boolean(), { minLength: 50, maxLength: 50 })), (items, before, fn, selected) => {
+        const whole = new Int32Array(before + items.length).fill(5);
+        whole.set(items, before);
+        const mask = selected === null ? null : Uint8Array.from(selected, (b) => (b ? 1 : 0));
+        const ownMask = mask === null ? null : mask.slice(before, before + items.length);
+        const copy = Float64Array.from(whole.slice(before));
+        const expected = fn === "sum" ? intSum(copy, items.length, ownMask) : reduce(fn as ReduceFn, copy, items.length, 0, ownMask);
+        expect(Object.is(reduceIntRange(fn as ReduceFn, whole, before, items.length, mask), expected)).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
