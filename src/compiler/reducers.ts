@@ -20,6 +20,7 @@
  * ddof + 1 values var and std are 0.
  */
 import type { AxisOnlyReduceFn, ReduceFn } from "./ir.js";
+import { InternalError } from "../diagnostics/diagnostic.js";
 
 const f32 = Math.fround;
 
@@ -267,4 +268,185 @@ export function distinctWindows(values: ArrayLike<number>, start: number, len: n
     }
   }
   return distinct;
+}
+
+/*
+ * Range reducers: the same definitions as `reduce` and `softmax` for float32 values at
+ * values[start .. start + n) (and mask[start .. start + n) when masked), which the CPU backend hits once per
+ * group or rollout. They run the binary counter of `treeSum` with its state in locals (two items at a time:
+ * the second push of a pair always merges with the first), so they give `reduce`'s bits without a copy or a
+ * call per item.
+ */
+
+const rangeStack = new Float32Array(64);
+
+/** The canonical tree sum of f32(values[i] - shift) over the selected items (shift 0: the values themselves). */
+function shiftedSum(values: Float32Array, start: number, n: number, shift: number, mask: Uint8Array | null): number {
+  const st = rangeStack;
+  let depth = 0;
+  let pairs = 0;
+  let i = start;
+  const end = start + n;
+  for (; i + 1 < end; i += 2) {
+    const a = mask === null || mask[i] !== 0 ? f32(values[i]! - shift) : 0;
+    const b = mask === null || mask[i + 1] !== 0 ? f32(values[i + 1]! - shift) : 0;
+    let x = f32(a + b);
+    pairs++;
+    for (let c = pairs; (c & 1) === 0; c >>= 1) x = f32(st[--depth]! + x);
+    st[depth++] = x;
+  }
+  if (i < end) st[depth++] = mask === null || mask[i] !== 0 ? f32(values[i]! - shift) : 0;
+  if (depth === 0) return 0;
+  let acc = st[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
+  return acc;
+}
+
+/** The canonical tree sum of the squared deviations f32(f32(values[i] - shift) - m)^2 over the selected items. */
+function squaredDeviationSum(values: Float32Array, start: number, n: number, shift: number, m: number, mask: Uint8Array | null): number {
+  const st = rangeStack;
+  let depth = 0;
+  let pairs = 0;
+  let i = start;
+  const end = start + n;
+  for (; i + 1 < end; i += 2) {
+    const d0 = f32(f32(values[i]! - shift) - m);
+    const d1 = f32(f32(values[i + 1]! - shift) - m);
+    const a = mask === null || mask[i] !== 0 ? f32(d0 * d0) : 0;
+    const b = mask === null || mask[i + 1] !== 0 ? f32(d1 * d1) : 0;
+    let x = f32(a + b);
+    pairs++;
+    for (let c = pairs; (c & 1) === 0; c >>= 1) x = f32(st[--depth]! + x);
+    st[depth++] = x;
+  }
+  if (i < end) {
+    const d = f32(f32(values[i]! - shift) - m);
+    st[depth++] = mask === null || mask[i] !== 0 ? f32(d * d) : 0;
+  }
+  if (depth === 0) return 0;
+  let acc = st[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
+  return acc;
+}
+
+function rangeSelected(start: number, n: number, mask: Uint8Array | null): number {
+  if (mask === null) return n;
+  let k = 0;
+  for (let i = start, end = start + n; i < end; i++) if (mask[i] !== 0) k++;
+  return k;
+}
+
+/** As `shiftOf`: the first selected value, or 0 when there is none or it is not finite. */
+function rangeShift(values: Float32Array, start: number, n: number, mask: Uint8Array | null): number {
+  for (let i = start, end = start + n; i < end; i++) {
+    if (mask === null || mask[i] !== 0) {
+      const v = values[i]!;
+      return Number.isFinite(v) ? v : 0;
+    }
+  }
+  return 0;
+}
+
+function rangeVariance(values: Float32Array, start: number, n: number, ddof: number, mask: Uint8Array | null): number {
+  const k = rangeSelected(start, n, mask);
+  if (k - ddof <= 0) return 0;
+  const shift = rangeShift(values, start, n, mask);
+  const m = f32(shiftedSum(values, start, n, shift, mask) / k);
+  return f32(squaredDeviationSum(values, start, n, shift, m, mask) / (k - ddof));
+}
+
+function rangeExtremum(values: Float32Array, start: number, n: number, isMin: boolean, mask: Uint8Array | null): number {
+  let best = NaN;
+  let any = false;
+  for (let i = start, end = start + n; i < end; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    const v = values[i]!;
+    // NaN wins, as in `reduce`.
+    if (!any || v !== v || (isMin ? v < best : v > best)) best = v;
+    any = true;
+    if (best !== best) break;
+  }
+  return any ? best : 0;
+}
+
+/** The reductions `reduceRange` computes (the others go through `reduce`). */
+export const RANGE_REDUCERS: ReadonlySet<string> = new Set(["sum", "mean", "var", "std", "min", "max"]);
+
+/**
+ * `reduce(fn, values[start .. start + n), n, ddof, mask[start .. start + n))` for fn in RANGE_REDUCERS,
+ * without copying the range.
+ */
+export function reduceRange(fn: ReduceFn | AxisOnlyReduceFn, values: Float32Array, start: number, n: number, ddof: number, mask: Uint8Array | null = null): number {
+  switch (fn) {
+    case "sum":
+      return shiftedSum(values, start, n, 0, mask);
+    case "mean": {
+      const k = rangeSelected(start, n, mask);
+      if (k === 0) return 0;
+      const shift = rangeShift(values, start, n, mask);
+      return f32(shift + f32(shiftedSum(values, start, n, shift, mask) / k));
+    }
+    case "var":
+      return rangeVariance(values, start, n, ddof, mask);
+    case "std":
+      return f32(Math.sqrt(rangeVariance(values, start, n, ddof, mask)));
+    case "min":
+    case "max":
+      return rangeExtremum(values, start, n, fn === "min", mask);
+    default:
+      throw new InternalError(`reduceRange does not compute \`${fn}\``);
+  }
+}
+
+/** `softmax` of values[start .. start + n) into out[outStart ..]: the same maximum, exps, tree sum and divisions. */
+export function softmaxRange(values: Float32Array, start: number, out: Float32Array, outStart: number, n: number): void {
+  if (n === 0) return;
+  const top = rangeExtremum(values, start, n, false, null);
+  if (exps.length < n) exps = new Float32Array(Math.max(n, exps.length * 2));
+  for (let i = 0; i < n; i++) exps[i] = Math.exp(values[start + i]! - top);
+  const total = shiftedSum(exps, 0, n, 0, null);
+  for (let i = 0; i < n; i++) out[outStart + i] = f32(exps[i]! / total);
+}
+
+/**
+ * `discountedScan` of values[start .. start + n) into out[start ..], with the discount gammas[start + i], or
+ * `gamma` for every element when gammas is null (a uniform or per-rollout discount): the same float32 steps.
+ */
+export function discountedScanRange(values: Float32Array, out: Float32Array, start: number, n: number, gammas: Float32Array | null, gamma: number, suffix: boolean): void {
+  let carry = 0;
+  if (suffix) {
+    for (let i = start + n - 1; i >= start; i--) {
+      carry = f32(values[i]! + f32((gammas === null ? gamma : gammas[i]!) * carry));
+      out[i] = carry;
+    }
+  } else {
+    for (let i = start, end = start + n; i < end; i++) {
+      carry = f32(values[i]! + f32((gammas === null ? gamma : gammas[i]!) * carry));
+      out[i] = carry;
+    }
+  }
+}
+
+/** The reductions `reduceIntRange` computes over int32 values seen exactly. */
+export const INT_RANGE_REDUCERS: ReadonlySet<string> = new Set(["sum", "min", "max"]);
+
+/** `intSum` (sum) or `reduce` (min, max) of int32 values[start .. start + n) with an optional mask, in place. */
+export function reduceIntRange(fn: ReduceFn | AxisOnlyReduceFn, values: Int32Array, start: number, n: number, mask: Uint8Array | null = null): number {
+  const end = start + n;
+  if (fn === "sum") {
+    let acc = 0;
+    for (let i = start; i < end; i++) if (mask === null || mask[i] !== 0) acc = (acc + values[i]!) | 0;
+    return acc;
+  }
+  if (fn !== "min" && fn !== "max") throw new InternalError(`reduceIntRange does not compute \`${fn}\``);
+  const isMin = fn === "min";
+  let best = 0;
+  let any = false;
+  for (let i = start; i < end; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    const v = values[i]!;
+    if (!any || (isMin ? v < best : v > best)) best = v;
+    any = true;
+  }
+  return best;
 }

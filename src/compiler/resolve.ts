@@ -217,13 +217,21 @@ class Resolver {
     }
     this.sources.add(path, text);
     this.loading.push(path);
-    const { program, diagnostics } = parse(path, text);
+    const { program, diagnostics } = isStd ? parseStd(path, text) : parse(path, text);
     this.diagnostics.push(...diagnostics);
     const scope = program ? this.buildScope(program, isStd ? null : this.std, true) : null;
     this.loading.pop();
     this.loaded.set(path, scope);
     return scope;
   }
+}
+
+/** The standard library's parse, kept across compiles (ASTs are never mutated); re-parsed when its text changes. */
+let stdParse: { path: string; text: string; result: ReturnType<typeof parse> } | null = null;
+
+function parseStd(path: string, text: string): ReturnType<typeof parse> {
+  if (stdParse === null || stdParse.path !== path || stdParse.text !== text) stdParse = { path, text, result: parse(path, text) };
+  return stdParse.result;
 }
 
 function nameSpan(item: Item): Span {

@@ -8,6 +8,11 @@
  * All reduction, scan and group-map numerics come from `compiler/reducers.ts`, element-wise built-ins from
  * `compiler/builtins.ts`, so constant folding and this backend cannot drift apart.
  *
+ * Fast paths, each held bit for bit to the plain interpreter (`plain: true`) by test/runtime/fusion.test.ts:
+ * chains of element-wise nodes run as one generated loop (`cpuFusion.ts`); unmasked or masked float32
+ * reductions, softmax and discounted scans read their ranges in place (`reducers.ts` range reducers); groups
+ * that are already ranges (sorted batches) skip the counting sort and the batch-order permutation.
+ *
  * Numeric conventions (the WGSL backend must match them):
  *  - f32 values live in Float32Array: every result is rounded to float32 on store. +, -, *, / of two
  *    float32 values computed in float64 and rounded once equal the float32 operation exactly.
@@ -34,14 +39,18 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, reduce, softmax, treeSum } from "../compiler/reducers.js";
+import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
-import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, unaryColumns, type Column } from "../compiler/columnOps.js";
+import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
 import { RuntimeInputError } from "./errors.js";
+import { fusionPlan, type Chain } from "./cpuFusion.js";
 
 export interface CpuResult {
-  /** Value of every node the roots need (undefined for the others), at the node's own level. */
+  /**
+   * Value of every node the roots need, at the node's own level; undefined for the others and for element-wise
+   * nodes computed inside a fused chain (roots are always materialised).
+   */
   values: (Column | undefined)[];
   /** Output name -> values per rollout (per element for an element-level advantage), in input order. */
   outputs: Map<string, Column>;
@@ -97,6 +106,14 @@ const EXACT = new Set<string>(["sum", "min", "max", "first", "last", "argmax", "
 function reduceValues(fn: ReduceFn | AxisOnlyReduceFn, xType: Scalar, values: ArrayLike<number>, n: number, ddof: number, mask: ArrayLike<number> | null): number {
   return fn === "sum" && xType === "i32" ? intSum(values, n, mask) : reduce(fn, values, n, ddof, mask);
 }
+interface Groups {
+  start: Int32Array;
+  members: Int32Array;
+  maxSize: number;
+  /** Every group's members are a range of rollouts in order (members is the identity). */
+  contiguous: boolean;
+}
+
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
 
@@ -106,7 +123,7 @@ class Evaluator {
   private readonly cache = new Map<string, Column>();
   private readonly rolloutOfAxis = new Map<string, Int32Array>();
   private readonly maxLengths = new Map<string, number>();
-  private csr: { start: Int32Array; members: Int32Array; maxSize: number } | null = null;
+  private csr: Groups | null = null;
   private f32s = new Float32Array(64);
   private f32o = new Float32Array(64);
   private f64s = new Float64Array(64);
@@ -119,6 +136,7 @@ class Evaluator {
     private readonly params: Record<string, number>,
     private readonly state: Record<string, number>,
     private readonly perturbSeed?: number,
+    private readonly fast: boolean = true,
   ) {
     this.nodes = module.nodes;
     this.values = new Array(module.nodes.length);
@@ -170,7 +188,8 @@ class Evaluator {
   }
 
   /** Members of each group in input order (a stable counting sort), built once per batch. */
-  private groups(): { start: Int32Array; members: Int32Array; maxSize: number } {
+  private groups(): Groups {
+    if (this.csr === null && this.fast) this.csr = this.contiguousGroups();
     if (this.csr === null) {
       const { groupIds, groupCount, size } = this.batch;
       const start = new Int32Array(groupCount + 1);
@@ -186,10 +205,37 @@ class Evaluator {
       }
       const cursor = start.slice(0, groupCount);
       const members = new Int32Array(size);
-      for (let i = 0; i < size; i++) members[cursor[groupIds[i]!]!++] = i;
-      this.csr = { start, members, maxSize };
+      let contiguous = true;
+      for (let i = 0; i < size; i++) {
+        const at = cursor[groupIds[i]!]!++;
+        members[at] = i;
+        if (at !== i) contiguous = false;
+      }
+      this.csr = { start, members, maxSize, contiguous };
     }
     return this.csr;
+  }
+
+  /** `groups()` in one pass when the ids run 0, 0, 1, 2, 2, ... (each group a range, in order); null otherwise. */
+  private contiguousGroups(): Groups | null {
+    const { groupIds, groupCount, size } = this.batch;
+    const start = new Int32Array(groupCount + 1);
+    let g = -1;
+    let maxSize = 0;
+    for (let i = 0; i < size; i++) {
+      const id = groupIds[i]!;
+      if (id === g) continue;
+      if (id !== g + 1 || id >= groupCount) return null;
+      if (g >= 0) maxSize = Math.max(maxSize, i - start[g]!);
+      g = id;
+      start[g] = i;
+    }
+    if (g !== groupCount - 1) return null;
+    if (g >= 0) maxSize = Math.max(maxSize, size - start[g]!);
+    start[groupCount] = size;
+    const members = new Int32Array(size);
+    for (let i = 0; i < size; i++) members[i] = i;
+    return { start, members, maxSize, contiguous: true };
   }
 
   private scratchF32(n: number): Float32Array {
@@ -304,10 +350,13 @@ class Evaluator {
         needed[a] = 1;
       }
     }
+    // Perturbation nudges every node's values, so it needs every node materialised.
+    const plan = this.fast && this.perturbSeed === undefined ? fusionPlan(this.module) : null;
     for (let i = 0; i < nodes.length; i++) {
-      if (needed[i] === 0) continue;
+      if (needed[i] === 0 || (plan !== null && plan.internal[i] === 1)) continue;
       const node = nodes[i]!;
-      let value = this.evaluate(node);
+      const chain = plan?.chains.get(i);
+      let value = chain !== undefined ? this.runChain(chain, node) : this.evaluate(node);
       if (this.perturbSeed !== undefined && value instanceof Float32Array && PERTURBED_OPS.has(node.op)) value = perturbed(value, this.perturbSeed + i);
       const expected = this.sizeOf(lv(node.level));
       if (value.length !== expected || !columnMatchesType(value, node.type)) {
@@ -315,6 +364,19 @@ class Evaluator {
       }
       this.values[i] = value;
     }
+  }
+
+  private runChain(chain: Chain, node: Node): Column {
+    const n = this.sizeOf(lv(node.level));
+    const out = allocColumn(node.type, n);
+    const leafColumns = chain.leaves.map((id) => {
+      const v = this.values[id];
+      if (v === undefined) throw new InternalError(`node ${id} is read before it is computed`);
+      return v;
+    });
+    const offsets = chain.cls === 3 ? this.offsets(chain.axis!) : null;
+    chain.kernel(out, leafColumns, n, this.batch.groupIds, offsets, this.batch.size, chain.builtins, toI32);
+    return out;
   }
 
   private evaluate(node: Node): Column {
@@ -420,6 +482,12 @@ class Evaluator {
         } else {
           // A gather: each element of the index's axis picks from its own rollout's array.
           const idx = this.arg(node.args[1]!, level, this.typeOf(node.args[1]!));
+          if (this.fast) {
+            // Rollout by rollout along the index's axis: no element -> rollout map, one range test per element.
+            if (idx instanceof Int32Array) gatherByInt(x, off, idx, this.offsets(level.axis!), this.batch.size, out);
+            else gather(x, off, idx, this.offsets(level.axis!), this.batch.size, out);
+            return out;
+          }
           const rolloutOf = this.rolloutOf(level.axis!);
           for (let e = 0; e < n; e++) out[e] = pick(rolloutOf[e]!, idx[e]!);
         }
@@ -516,6 +584,14 @@ class Evaluator {
     const xType = this.typeOf(node.args[0]!);
     const x = this.arg(node.args[0]!, el, xType);
     const m = masked ? this.arg(node.args[1]!, el, "bool") : null;
+    if (this.fast && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
+      for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
+      return out;
+    }
+    if (this.fast && xType === "i32" && x instanceof Int32Array && (m === null || m instanceof Uint8Array) && INT_RANGE_REDUCERS.has(fn)) {
+      for (let r = 0; r < size; r++) out[r] = reduceIntRange(fn, x, off[r]!, off[r + 1]! - off[r]!, m);
+      return out;
+    }
     const maxLen = this.maxLength(axis);
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxLen) : this.scratchF32(maxLen);
     const mk = m === null ? null : this.scratchMask(maxLen);
@@ -542,6 +618,23 @@ class Evaluator {
     const result = isExtremum && xType === "i32" ? this.scratchOutI32(maxLen) : this.scratchOutF32(maxLen);
     // The discount (args[1], 1 when absent) may be per rollout or per element (a reset at episode ends).
     const discounted = fn === "prefix_sum" || fn === "suffix_sum";
+    if (this.fast && fn === "softmax" && x instanceof Float32Array && out instanceof Float32Array) {
+      for (let r = 0; r < size; r++) softmaxRange(x, off[r]!, out, off[r]!, off[r + 1]! - off[r]!);
+      return out;
+    }
+    if (this.fast && discounted && x instanceof Float32Array && out instanceof Float32Array) {
+      // A coarser discount is read per rollout instead of being expanded to the elements.
+      const g = node.args.length > 1 ? node.args[1]! : -1;
+      const gLevel = g < 0 ? UNIFORM : this.levelOf(g);
+      const gammas = g < 0 ? null : (this.arg(g, gLevel.cls === 3 ? el : gLevel.cls === 0 ? UNIFORM : ROLLOUT, "f32") as Float32Array);
+      const perElement = gLevel.cls === 3 ? gammas : null;
+      const suffix = fn === "suffix_sum";
+      for (let r = 0; r < size; r++) {
+        const gamma = gammas === null ? 1 : perElement !== null ? 0 : gammas[gLevel.cls === 0 ? 0 : r]!;
+        discountedScanRange(x, out, off[r]!, off[r + 1]! - off[r]!, perElement, gamma, suffix);
+      }
+      return out;
+    }
     const gamma = discounted ? (node.args.length > 1 ? (this.arg(node.args[1]!, el, "f32") as Float32Array) : new Float32Array(this.sizeOf(el)).fill(1)) : null;
     for (let r = 0; r < size; r++) {
       const s = off[r]!;
@@ -569,7 +662,7 @@ class Evaluator {
   }
 
   private groupReduce(fn: ReduceFn, ddof: number, masked: boolean, node: Node): Column {
-    const { start, members, maxSize } = this.groups();
+    const { start, members, maxSize, contiguous } = this.groups();
     const groupCount = this.batch.groupCount;
     const xType = this.typeOf(node.args[0]!);
     const x = this.arg(node.args[0]!, ROLLOUT, xType);
@@ -577,6 +670,25 @@ class Evaluator {
     const sc = xType === "i32" && EXACT.has(fn) ? this.scratchF64(maxSize) : this.scratchF32(maxSize);
     const mk = m === null ? null : this.scratchMask(maxSize);
     const out = allocColumn(node.type, groupCount);
+    if (this.fast && contiguous && xType === "i32" && x instanceof Int32Array && (m === null || m instanceof Uint8Array) && INT_RANGE_REDUCERS.has(fn)) {
+      for (let g = 0; g < groupCount; g++) out[g] = reduceIntRange(fn, x, start[g]!, start[g + 1]! - start[g]!, m);
+      return out;
+    }
+    if (this.fast && sc instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
+      // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
+      const inPlace = contiguous && x instanceof Float32Array;
+      for (let g = 0; g < groupCount; g++) {
+        const s = start[g]!;
+        const n = start[g + 1]! - s;
+        if (inPlace) out[g] = reduceRange(fn, x, s, n, ddof, m);
+        else {
+          for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
+          if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![members[s + k]!]!;
+          out[g] = reduceRange(fn, sc, 0, n, ddof, mk);
+        }
+      }
+      return out;
+    }
     for (let g = 0; g < groupCount; g++) {
       const s = start[g]!;
       const n = start[g + 1]! - s;
@@ -659,6 +771,11 @@ class Evaluator {
     const m = masked ? this.arg(node.args[1]!, domain, "bool") : null;
     const order = this.batchOrder(domain);
     const n = order === null ? this.sizeOf(domain) : order.length;
+    if (this.fast && order === null && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
+      const out = allocColumn(node.type, 1);
+      out[0] = reduceRange(fn, x, 0, n, ddof, m);
+      return out;
+    }
     const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(n) : xType === "i32" ? new Int32Array(n) : new Float32Array(n);
     const mask = m === null ? null : new Uint8Array(n);
     for (let i = 0; i < n; i++) {
@@ -674,7 +791,8 @@ class Evaluator {
   /** Item indices of a level in canonical batch order (null when it is the identity). */
   private batchOrder(level: Lv): Int32Array | null {
     if (level.cls !== 2 && level.cls !== 3) return null;
-    const { members } = this.groups();
+    const { members, contiguous } = this.groups();
+    if (contiguous && this.fast) return null;
     if (level.cls === 2) return members;
     const off = this.offsets(level.axis!);
     const order = new Int32Array(off[this.batch.size]!);
@@ -724,6 +842,30 @@ class Evaluator {
     const node = this.node(id);
     if (lv(node.level).cls !== 0) throw new InternalError(`${what} is at level ${node.level.kind}, not batch level`);
     return this.values[id]![0]!;
+  }
+}
+
+/** out[e] = x[index idx[e] of e's rollout] along the rows of `off`, 0 out of range or not an integer; `at` lays out idx and out. */
+function gather(x: Column, off: Int32Array, idx: Column, at: Int32Array, size: number, out: Column): void {
+  for (let r = 0; r < size; r++) {
+    const s = off[r]!;
+    const len = off[r + 1]! - s;
+    for (let e = at[r]!, end = at[r + 1]!; e < end; e++) {
+      const k = idx[e]!;
+      out[e] = k >= 0 && k < len && k === Math.floor(k) ? x[s + k]! : 0;
+    }
+  }
+}
+
+/** `gather` with int indices (always integers). */
+function gatherByInt(x: Column, off: Int32Array, idx: Int32Array, at: Int32Array, size: number, out: Column): void {
+  for (let r = 0; r < size; r++) {
+    const s = off[r]!;
+    const len = off[r + 1]! - s;
+    for (let e = at[r]!, end = at[r + 1]!; e < end; e++) {
+      const k = idx[e]!;
+      out[e] = k >= 0 && k < len ? x[s + k]! : 0;
+    }
   }
 }
 
@@ -781,10 +923,15 @@ export interface CpuOptions {
    * from this one: `src/testing/agreement.ts` uses it to compare backends on ill-conditioned outputs.
    */
   perturb?: number;
+  /**
+   * Run the plain interpreter: no fused element-wise loops (`cpuFusion.ts`), no range reducers. The fast paths
+   * are tested against it bit for bit (test/runtime/fusion.test.ts).
+   */
+  plain?: boolean;
 }
 
 export function runCpu(module: IrModule, batch: Batch, params: Record<string, number>, state: Record<string, number>, options: CpuOptions = {}): CpuResult {
-  const ev = new Evaluator(module, batch, params, state, options.perturb);
+  const ev = new Evaluator(module, batch, params, state, options.perturb, options.plain !== true);
   ev.run();
   return { values: ev.values, outputs: ev.outputs(), metrics: ev.metrics(), nextState: ev.nextState() };
 }
