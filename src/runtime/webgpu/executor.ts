@@ -468,7 +468,8 @@ export class WebGpuExecutor {
       const at = item * layout.rows.get(slot.arena)! + slot.index;
       return wordValue(words, at, slot.type);
     };
-    const source = (slot: Slot): Target => ({ words: results.get(slot.arena)!, row: layout.rows.get(slot.arena)!, index: slot.index, type: slot.type });
+    // An empty arena (no elements in the whole batch) is not read back.
+    const source = (slot: Slot): Target => ({ words: results.get(slot.arena) ?? new Uint32Array(0), row: layout.rows.get(slot.arena)!, index: slot.index, type: slot.type });
     const outputs = new Map<string, Column>();
     for (const phase of plan.phases) {
       if (phase.kind === "output") {
