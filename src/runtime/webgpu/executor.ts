@@ -35,13 +35,24 @@ export interface ExecutorOptions {
 interface Layout {
   n: number;
   groups: number;
-  /** Sorted rollout s holds input rollout perm[s]. */
-  perm: Int32Array;
+  /** Sorted rollout s holds input rollout perm[s]; null when the batch is already grouped (sorted = input order). */
+  perm: Int32Array | null;
   groupStart: Int32Array; // length groups + 1, in sorted rollout indices
   /** Per axis: element start of each sorted rollout (length n + 1). */
   elementStart: Map<string, Int32Array>;
-  arenas: Map<ArenaName, Uint32Array>;
+  /** Contents of the arenas the host uploads; outputs and scratch tables are only sized (see `isUploaded`). */
+  uploads: Map<ArenaName, Uint32Array>;
+  /** Words of every arena. */
+  words: Map<ArenaName, number>;
   rows: Map<ArenaName, number>;
+}
+
+/** One slot of an arena seen as a strided column: item i lives in word i * row + index. */
+interface Target {
+  words: Uint32Array;
+  row: number;
+  index: number;
+  type: Scalar;
 }
 
 interface Window {
@@ -83,7 +94,8 @@ export class WebGpuExecutor {
     if (this.gpu.lost) throw new RuntimeInputError(this.gpu.lost);
     const layout = this.layout(batch, params, state);
     const device = this.gpu.device;
-    const maxGroup = Math.max(1, ...Array.from({ length: layout.groups }, (_, g) => layout.groupStart[g + 1]! - layout.groupStart[g]!));
+    let maxGroup = 1;
+    for (let g = 0; g < layout.groups; g++) maxGroup = Math.max(maxGroup, layout.groupStart[g + 1]! - layout.groupStart[g]!);
     let groupWorkgroup = 1;
     while (groupWorkgroup < Math.min(maxGroup, 256)) groupWorkgroup <<= 1;
     groupWorkgroup = Math.max(groupWorkgroup, 8);
@@ -91,10 +103,10 @@ export class WebGpuExecutor {
     device.pushErrorScope("validation");
     device.pushErrorScope("out-of-memory");
     const gpuBuffers = new Map<ArenaName, GPUBuffer>();
-    for (const [name, data] of layout.arenas) {
-      const buffer = this.buffer(name, Math.max(16, data.byteLength), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-      // Outputs are written by the kernels, scratch tables cleared by them: neither is uploaded.
-      if (data.byteLength > 0 && !name.startsWith("out") && !name.startsWith("eout") && !name.startsWith("scratch:")) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    for (const [name, words] of layout.words) {
+      const buffer = this.buffer(name, Math.max(16, words * 4), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+      const data = layout.uploads.get(name);
+      if (data && data.byteLength > 0) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
       gpuBuffers.set(name, buffer);
     }
 
@@ -135,9 +147,9 @@ export class WebGpuExecutor {
     device.queue.writeBuffer(uniforms, 0, uniformData);
 
     const readbacks: { name: ArenaName; staging: GPUBuffer; bytes: number }[] = [];
-    for (const name of layout.arenas.keys()) {
+    for (const [name, words] of layout.words) {
       if (name !== "scalar" && !name.startsWith("out") && !name.startsWith("eout")) continue;
-      const bytes = layout.arenas.get(name)!.byteLength;
+      const bytes = words * 4;
       if (bytes === 0) continue;
       const staging = this.buffer(`read:${name}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
       encoder.copyBufferToBuffer(gpuBuffers.get(name)!, 0, staging, 0, bytes);
@@ -149,14 +161,20 @@ export class WebGpuExecutor {
     if (oom) throw new RuntimeInputError(`the WebGPU device ran out of memory for this batch (${oom.message}); split the batch or use --backend cpu`);
     if (invalid) throw new InternalError(`WebGPU rejected a dispatch: ${invalid.message}`);
 
-    const results = new Map<ArenaName, Uint32Array>();
-    for (const { name, staging, bytes } of readbacks) {
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-      results.set(name, new Uint32Array(staging.getMappedRange(0, bytes).slice(0)));
-      staging.unmap();
+    // Outputs are unpacked straight from the mapped ranges (no intermediate copy), then unmapped.
+    const mapping = await Promise.allSettled(readbacks.map(({ staging, bytes }) => staging.mapAsync(GPUMapMode.READ, 0, bytes)));
+    try {
+      const failed = mapping.find((m): m is PromiseRejectedResult => m.status === "rejected");
+      if (this.gpu.lost) throw new RuntimeInputError(this.gpu.lost);
+      if (failed) throw failed.reason;
+      const results = new Map<ArenaName, Uint32Array>();
+      for (const { name, staging, bytes } of readbacks) results.set(name, new Uint32Array(staging.getMappedRange(0, bytes)));
+      return this.collect(batch, layout, results, params, state);
+    } finally {
+      readbacks.forEach(({ staging }, i) => {
+        if (mapping[i]!.status === "fulfilled") staging.unmap();
+      });
     }
-    if (this.gpu.lost) throw new RuntimeInputError(this.gpu.lost);
-    return this.collect(batch, layout, results, params, state);
   }
 
   destroy(): void {
@@ -212,12 +230,23 @@ export class WebGpuExecutor {
     const { plan, module } = this.program;
     const n = batch.size;
     const groups = batch.groupCount;
+    const groupIds = batch.groupIds;
     const groupStart = new Int32Array(groups + 1);
-    for (let i = 0; i < n; i++) groupStart[batch.groupIds[i]! + 1]!++;
+    // Group ids number groups by first appearance, so groups emitted contiguously have non-decreasing ids
+    // and the stable sort by group is the identity: no permutation, no gather.
+    let grouped = true;
+    for (let i = 0; i < n; i++) {
+      const g = groupIds[i]!;
+      groupStart[g + 1]!++;
+      if (i > 0 && g < groupIds[i - 1]!) grouped = false;
+    }
     for (let g = 0; g < groups; g++) groupStart[g + 1]! += groupStart[g]!;
-    const cursor = groupStart.slice(0, groups);
-    const perm = new Int32Array(n);
-    for (let i = 0; i < n; i++) perm[cursor[batch.groupIds[i]!]!++] = i;
+    let perm: Int32Array | null = null;
+    if (!grouped) {
+      const cursor = groupStart.slice(0, groups);
+      perm = new Int32Array(n);
+      for (let i = 0; i < n; i++) perm[cursor[groupIds[i]!]!++] = i;
+    }
 
     const rows = new Map<ArenaName, number>();
     const counts = new Map<ArenaName, number>([
@@ -230,60 +259,60 @@ export class WebGpuExecutor {
     for (const axis of module.axes) {
       const offsets = batch.axes.get(axis.name);
       if (!offsets) throw new RuntimeInputError(`batch has no offsets for axis \`${axis.name}\``);
-      const starts = new Int32Array(n + 1);
-      for (let s = 0; s < n; s++) starts[s + 1] = starts[s]! + (offsets[perm[s]! + 1]! - offsets[perm[s]!]!);
+      let starts: Int32Array;
+      if (perm === null && offsets[0] === 0) starts = offsets;
+      else {
+        starts = new Int32Array(n + 1);
+        if (perm === null) for (let s = 0; s < n; s++) starts[s + 1] = offsets[s + 1]! - offsets[0]!;
+        else for (let s = 0; s < n; s++) starts[s + 1] = starts[s]! + (offsets[perm[s]! + 1]! - offsets[perm[s]!]!);
+      }
       elementStart.set(axis.name, starts);
       counts.set(`element:${axis.name}`, starts[n]!);
       counts.set(`eout:${axis.name}`, starts[n]!);
       counts.set(`scratch:${axis.name}`, starts[n]!);
     }
-    const arenas = new Map<ArenaName, Uint32Array>();
+    const uploads = new Map<ArenaName, Uint32Array>();
+    const words = new Map<ArenaName, number>();
     for (const [name, slots] of plan.arenas) {
       rows.set(name, slots.length);
       const items = counts.get(name);
       if (items === undefined) throw new InternalError(`arena \`${name}\` has no item count`);
       if (items * slots.length * 4 > this.gpu.limits.maxBufferSize) throw new RuntimeInputError(`this batch needs ${items * slots.length * 4} bytes for \`${name}\`; the device allows ${this.gpu.limits.maxBufferSize} per buffer: split the batch`);
-      arenas.set(name, new Uint32Array(items * slots.length));
+      words.set(name, items * slots.length);
+      if (isUploaded(name)) uploads.set(name, new Uint32Array(items * slots.length));
     }
 
     // Block partials of batch reductions, reused by each pass in turn: (count, first) pairs at most.
     let blocks = 1;
     for (const kernel of this.program.kernels) if (kernel.grid.over === "blocks") blocks = Math.max(blocks, Math.ceil(domainItems({ n, groups, elementStart } as Layout, kernel.grid.domain) / BATCH_BLOCK));
-    arenas.set("partials", new Uint32Array(blocks * 2));
+    uploads.set("partials", new Uint32Array(blocks * 2));
+    words.set("partials", blocks * 2);
     rows.set("partials", 0);
 
     const put = (slot: Slot, item: number, value: number): void => {
-      const arena = arenas.get(slot.arena)!;
+      const arena = uploads.get(slot.arena)!;
       const at = item * rows.get(slot.arena)! + slot.index;
       if (slot.type === "f32") new Float32Array(arena.buffer, arena.byteOffset, arena.length)[at] = value;
       else if (slot.type === "i32") new Int32Array(arena.buffer, arena.byteOffset, arena.length)[at] = value;
       else arena[at] = value !== 0 ? 1 : 0;
     };
-    const fill = (slot: Slot, values: ArrayLike<number>): void => {
-      const arena = arenas.get(slot.arena)!;
-      const row = rows.get(slot.arena)!;
-      const view = slot.type === "f32" ? new Float32Array(arena.buffer, arena.byteOffset, arena.length) : slot.type === "i32" ? new Int32Array(arena.buffer, arena.byteOffset, arena.length) : arena;
-      for (let i = 0; i < values.length; i++) view[i * row + slot.index] = slot.type === "bool" ? (values[i] !== 0 ? 1 : 0) : values[i]!;
-    };
+    const target = (slot: Slot): Target => ({ words: uploads.get(slot.arena)!, row: rows.get(slot.arena)!, index: slot.index, type: slot.type });
 
-    // System slots.
-    const sortedGroup = new Int32Array(n);
-    for (let s = 0; s < n; s++) sortedGroup[s] = batch.groupIds[perm[s]!]!;
-    fill(plan.system.groupId, sortedGroup);
-    fill(plan.system.groupStart, groupStart.subarray(0, groups));
-    const sizes = new Int32Array(groups);
-    for (let g = 0; g < groups; g++) sizes[g] = groupStart[g + 1]! - groupStart[g]!;
-    fill(plan.system.groupSize, sizes);
+    // System slots (all i32, all non-negative).
+    if (perm === null) packRun(target(plan.system.groupId), groupIds, 0, n);
+    else packGather(target(plan.system.groupId), groupIds, perm);
+    packRun(target(plan.system.groupStart), groupStart, 0, groups);
+    const groupSize = target(plan.system.groupSize);
+    for (let g = 0; g < groups; g++) groupSize.words[g * groupSize.row + groupSize.index] = groupStart[g + 1]! - groupStart[g]!;
     put(plan.system.batchSize, 0, n);
     for (const axis of module.axes) {
       const starts = elementStart.get(axis.name)!;
-      fill(plan.system.elementStart.get(axis.name)!, starts.subarray(0, n));
-      const lengths = new Int32Array(n);
-      for (let s = 0; s < n; s++) lengths[s] = starts[s + 1]! - starts[s]!;
-      fill(plan.system.elementLength.get(axis.name)!, lengths);
-      const rolloutOf = new Int32Array(starts[n]!);
-      for (let s = 0; s < n; s++) rolloutOf.fill(s, starts[s]!, starts[s + 1]!);
-      fill(plan.system.rolloutOf.get(axis.name)!, rolloutOf);
+      packRun(target(plan.system.elementStart.get(axis.name)!), starts, 0, n);
+      const length = target(plan.system.elementLength.get(axis.name)!);
+      for (let s = 0; s < n; s++) length.words[s * length.row + length.index] = starts[s + 1]! - starts[s]!;
+      const rolloutOf = target(plan.system.rolloutOf.get(axis.name)!);
+      const { words: w, row, index } = rolloutOf;
+      for (let s = 0; s < n; s++) for (let e = starts[s]!; e < starts[s + 1]!; e++) w[e * row + index] = s;
     }
     // Unmasked batch reductions count every item and take item 0 as the shift's source.
     for (const node of module.nodes) {
@@ -295,26 +324,24 @@ export class WebGpuExecutor {
     for (const p of module.params) put(plan.params.get(p.name)!, 0, params[p.name] ?? p.default);
     for (const st of module.states) put(plan.states.get(st.name)!, 0, state[st.name] ?? st.initial);
 
-    // Inputs, permuted into sorted order.
+    // Inputs, in sorted order: straight copies when already grouped, gathered through perm otherwise.
     for (const node of module.nodes) {
       if (node.op !== "input") continue;
       const column = batch.columns.get(node.name);
       if (!column) throw new RuntimeInputError(`batch has no column for input \`${node.name}\``);
-      const slot = plan.nodeSlots.get(node.id)!;
+      const source = ofType(column, node.type);
+      const into = target(plan.nodeSlots.get(node.id)!);
       if (node.level.kind !== "element") {
-        const sorted = allocColumn(node.type, n);
-        for (let s = 0; s < n; s++) sorted[s] = column[perm[s]!]!;
-        fill(slot, sorted);
+        if (perm === null) packRun(into, source, 0, n);
+        else packGather(into, source, perm);
       } else {
-        const axis = node.level.axis;
-        const offsets = batch.axes.get(axis)!;
-        const starts = elementStart.get(axis)!;
-        const sorted = allocColumn(node.type, starts[n]!);
-        for (let s = 0; s < n; s++) sorted.set(column.subarray(offsets[perm[s]!]!, offsets[perm[s]! + 1]!), starts[s]!);
-        fill(slot, sorted);
+        const offsets = batch.axes.get(node.level.axis)!;
+        const starts = elementStart.get(node.level.axis)!;
+        if (perm === null) packRun(into, source, offsets[0]!, starts[n]!);
+        else packRuns(into, source, perm, offsets, starts);
       }
     }
-    return { n, groups, perm, groupStart, elementStart, arenas, rows };
+    return { n, groups, perm, groupStart, elementStart, uploads, words, rows };
   }
 
   // ----- windows
@@ -324,7 +351,7 @@ export class WebGpuExecutor {
     const grid = kernel.grid;
     const words = (arena: ArenaName, from: number, to: number): [number, number] => {
       const row = layout.rows.get(arena) ?? 0;
-      if (arena === "scalar" || arena === "partials") return [0, layout.arenas.get(arena)?.length ?? 0];
+      if (arena === "scalar" || arena === "partials") return [0, layout.words.get(arena) ?? 0];
       return [from * row, to * row];
     };
     // Item ranges of each arena touched by rollouts [r0, r1) of the sorted batch.
@@ -441,12 +468,15 @@ export class WebGpuExecutor {
       const at = item * layout.rows.get(slot.arena)! + slot.index;
       return wordValue(words, at, slot.type);
     };
+    // An empty arena (no elements in the whole batch) is not read back.
+    const source = (slot: Slot): Target => ({ words: results.get(slot.arena) ?? new Uint32Array(0), row: layout.rows.get(slot.arena)!, index: slot.index, type: slot.type });
     const outputs = new Map<string, Column>();
     for (const phase of plan.phases) {
       if (phase.kind === "output") {
         for (const o of phase.outputs) {
           const column = allocColumn(o.slot.type, layout.n);
-          for (let s = 0; s < layout.n; s++) column[layout.perm[s]!] = read(o.slot, s);
+          if (layout.perm === null) unpackRun(source(o.slot), column, 0, layout.n);
+          else unpackScatter(source(o.slot), column, layout.perm);
           outputs.set(o.name, column);
         }
       } else if (phase.kind === "element-output") {
@@ -454,11 +484,8 @@ export class WebGpuExecutor {
         const starts = layout.elementStart.get(phase.axis)!;
         for (const o of phase.outputs) {
           const column = allocColumn(o.slot.type, starts[layout.n]!);
-          for (let s = 0; s < layout.n; s++) {
-            const from = starts[s]!;
-            const to = offsets[layout.perm[s]!]!;
-            for (let k = 0; k < starts[s + 1]! - from; k++) column[to + k] = read(o.slot, from + k);
-          }
+          if (layout.perm === null) unpackRun(source(o.slot), column, offsets[0]!, starts[layout.n]!);
+          else unpackRuns(source(o.slot), column, layout.perm, offsets, starts);
           outputs.set(o.name, column);
         }
       }
@@ -493,6 +520,109 @@ function wordValue(words: Uint32Array, at: number, type: Scalar): number {
   if (type === "f32") return new Float32Array(words.buffer, words.byteOffset, words.length)[at]!;
   if (type === "i32") return new Int32Array(words.buffer, words.byteOffset, words.length)[at]!;
   return words[at] !== 0 ? 1 : 0;
+}
+
+function isUploaded(arena: ArenaName): boolean {
+  // Outputs are written by the kernels, scratch tables cleared by them: neither is uploaded.
+  return !arena.startsWith("out") && !arena.startsWith("eout") && !arena.startsWith("scratch:");
+}
+
+/** `column` as a column of `type`, converted element by element (as assignment converts) when it is not one. */
+function ofType(column: Column, type: Scalar): Column {
+  if ((type === "f32" && column instanceof Float32Array) || (type === "i32" && column instanceof Int32Array) || (type === "bool" && column instanceof Uint8Array)) return column;
+  const converted = allocColumn(type, column.length);
+  converted.set(column);
+  return converted;
+}
+
+/** The 32-bit patterns of an f32 or i32 column: copying them moves values without a round trip through doubles. */
+function bitsOf(column: Column): Uint32Array {
+  if (column instanceof Uint8Array) throw new InternalError("a bool column has no 32-bit words");
+  return new Uint32Array(column.buffer, column.byteOffset, column.length);
+}
+
+/** Items 0..count of the target := values[first..first + count). */
+function packRun(into: Target, values: Column, first: number, count: number): void {
+  const { words, row, index } = into;
+  if (into.type === "bool") {
+    for (let i = 0; i < count; i++) words[i * row + index] = values[first + i] !== 0 ? 1 : 0;
+    return;
+  }
+  const bits = bitsOf(values);
+  if (row === 1) words.set(bits.subarray(first, first + count));
+  else for (let i = 0; i < count; i++) words[i * row + index] = bits[first + i]!;
+}
+
+/** Item s of the target := values[perm[s]]. */
+function packGather(into: Target, values: Column, perm: Int32Array): void {
+  const { words, row, index } = into;
+  const n = perm.length;
+  if (into.type === "bool") {
+    for (let s = 0; s < n; s++) words[s * row + index] = values[perm[s]!] !== 0 ? 1 : 0;
+    return;
+  }
+  const bits = bitsOf(values);
+  for (let s = 0; s < n; s++) words[s * row + index] = bits[perm[s]!]!;
+}
+
+/** The elements of sorted rollout s (from starts[s]) := those of input rollout perm[s] (from offsets[perm[s]]). */
+function packRuns(into: Target, values: Column, perm: Int32Array, offsets: Int32Array, starts: Int32Array): void {
+  const { words, row, index } = into;
+  const n = perm.length;
+  if (into.type === "bool") {
+    for (let s = 0; s < n; s++) {
+      const to = starts[s]!;
+      const from = offsets[perm[s]!]! - to;
+      for (let e = to; e < starts[s + 1]!; e++) words[e * row + index] = values[from + e] !== 0 ? 1 : 0;
+    }
+    return;
+  }
+  const bits = bitsOf(values);
+  for (let s = 0; s < n; s++) {
+    const to = starts[s]!;
+    const from = offsets[perm[s]!]!;
+    if (row === 1) words.set(bits.subarray(from, from + starts[s + 1]! - to), to);
+    else for (let e = to, f = from; e < starts[s + 1]!; e++, f++) words[e * row + index] = bits[f]!;
+  }
+}
+
+/** column[first..first + count) := items 0..count of the source. */
+function unpackRun(from: Target, column: Column, first: number, count: number): void {
+  const { words, row, index } = from;
+  if (from.type === "bool") {
+    for (let i = 0; i < count; i++) column[first + i] = words[i * row + index] !== 0 ? 1 : 0;
+    return;
+  }
+  const bits = bitsOf(column);
+  if (row === 1) bits.set(words.subarray(0, count), first);
+  else for (let i = 0; i < count; i++) bits[first + i] = words[i * row + index]!;
+}
+
+/** column[perm[s]] := item s of the source. */
+function unpackScatter(from: Target, column: Column, perm: Int32Array): void {
+  const { words, row, index } = from;
+  const n = perm.length;
+  if (from.type === "bool") {
+    for (let s = 0; s < n; s++) column[perm[s]!] = words[s * row + index] !== 0 ? 1 : 0;
+    return;
+  }
+  const bits = bitsOf(column);
+  for (let s = 0; s < n; s++) bits[perm[s]!] = words[s * row + index]!;
+}
+
+/** The elements of input rollout perm[s] := those of sorted rollout s. */
+function unpackRuns(from: Target, column: Column, perm: Int32Array, offsets: Int32Array, starts: Int32Array): void {
+  const { words, row, index } = from;
+  const n = perm.length;
+  const bool = from.type === "bool";
+  const bits = bool ? null : bitsOf(column);
+  for (let s = 0; s < n; s++) {
+    const to = offsets[perm[s]!]!;
+    for (let e = starts[s]!, t = to; e < starts[s + 1]!; e++, t++) {
+      if (bits) bits[t] = words[e * row + index]!;
+      else column[t] = words[e * row + index] !== 0 ? 1 : 0;
+    }
+  }
 }
 
 function groupOf(layout: Layout, sortedRollout: number): number {
