@@ -68,15 +68,8 @@ function checkPeer(workload: string, impl: PeerImpl): void {
 }
 
 describe("Python peers agree with rewardc's CPU backend", () => {
-  for (const workload of ["verl_grpo", "grpo_lambda", "dapo", "pure_minform", "igpo"]) {
+  for (const workload of ["verl_grpo", "grpo_lambda", "dapo", "pure_minform", "ngram_repetition", "igpo"]) {
     it(`${workload}: the per-sample loop peer`, () => checkPeer(workload, "loop"));
     it.skipIf(numpyMissing)(`${workload}: the numpy peer`, () => checkPeer(workload, "numpy"));
   }
-});
-
-// bench/workloads/ngram_repetition.reward uses the distinct_ngrams built-in from the `ngram` branch: until that
-// is merged the spec does not compile and these two fail with that message.
-describe("Python peers agree with rewardc's CPU backend: ngram_repetition (needs distinct_ngrams)", () => {
-  it("ngram_repetition: the per-sample loop peer", () => checkPeer("ngram_repetition", "loop"));
-  it.skipIf(numpyMissing)("ngram_repetition: the numpy peer", () => checkPeer("ngram_repetition", "numpy"));
 });
