@@ -5,7 +5,7 @@ Standard library only; numpy is used when asked for (`RewardClient(..., numpy=Tr
 
 from .adapters import AUTO, completion_text, make_trl_reward_func, make_verl_compute_score, prompt_key
 from .client import RewardClient, ScoreResult
-from .errors import RewardcConnectionError, RewardcError, RewardcStartError, RowProblem
+from .errors import RewardcConnectionError, RewardcError, RewardcStartError, RewardcStateNotSavedError, RowProblem
 
 __version__ = "0.1.0"
 
@@ -15,6 +15,7 @@ __all__ = [
     "RewardcError",
     "RewardcConnectionError",
     "RewardcStartError",
+    "RewardcStateNotSavedError",
     "RowProblem",
     "make_trl_reward_func",
     "make_verl_compute_score",

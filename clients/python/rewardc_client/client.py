@@ -8,7 +8,7 @@ import threading
 import weakref
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .errors import RewardcConnectionError, RewardcError
+from .errors import RewardcConnectionError, RewardcError, RewardcStateNotSavedError
 from .server import ServerProcess, stop_process
 from .transport import Endpoint, Transport, raise_for_status
 from .wire import decode_json, decode_numbers, decode_score_reply, encode_json, encode_score_request, outputs_to_numpy
@@ -127,8 +127,18 @@ class RewardClient:
     # -- lifecycle ---------------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Closes the connections and stops the server if this client started it (it saves state on the way out)."""
-        self._finalizer()
+        """Closes the connections and stops the server if this client started it (it saves state on the way out).
+
+        Raises RewardcStateNotSavedError when that server could not save its state at shutdown (exit code 3).
+        """
+        returncode = self._finalizer()
+        if self._server is not None and returncode == STATE_NOT_SAVED_EXIT:
+            stderr = self._server.stderr_text()
+            raise RewardcStateNotSavedError(
+                f"rewardc serve could not save its state at shutdown; the state is in the error's `state`:\n{stderr.strip()}",
+                stderr=stderr,
+                state=_saved_state_in(stderr),
+            )
 
     @property
     def closed(self) -> bool:
@@ -277,10 +287,25 @@ def _import_numpy() -> Any:
     return numpy
 
 
-def _release(transport: Transport, process: Optional[Any], tempdir: Optional[str], stop_timeout: float) -> None:
+# `rewardc serve` exits with this code when the state save at shutdown failed (docs/serve.md).
+STATE_NOT_SAVED_EXIT = 3
+
+
+def _release(transport: Transport, process: Optional[Any], tempdir: Optional[str], stop_timeout: float) -> Optional[int]:
     transport.close()
-    if process is not None:
-        stop_process(process, tempdir, stop_timeout)
+    if process is None:
+        return None
+    return stop_process(process, tempdir, stop_timeout)
+
+
+def _saved_state_in(stderr: str) -> Optional[str]:
+    """The state JSON the server printed on stderr before exiting with code 3 (a line of a rewardc-state object)."""
+    for line in reversed(stderr.splitlines()):
+        if '"rewardc-state"' in line:
+            start = line.find("{")
+            if start >= 0:
+                return line[start:]
+    return None
 
 
 __all__: List[str] = ["RewardClient", "ScoreResult"]

@@ -99,6 +99,19 @@ class RewardcStartError(RuntimeError):
         self.stderr = stderr
 
 
+class RewardcStateNotSavedError(RuntimeError):
+    """The server this client started could not save its state at shutdown (`rewardc serve` exit code 3).
+
+    No later save will come, so the state would be lost: the server printed its JSON on stderr, and `state`
+    holds it (None if it could not be found there); `client.restore_state(error.state)` on a new client resumes.
+    """
+
+    def __init__(self, message: str, stderr: str = "", state: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.stderr = stderr
+        self.state = state
+
+
 def _row_problem(entry: Dict[str, Any]) -> RowProblem:
     row = entry.get("row")
     field = entry.get("field")

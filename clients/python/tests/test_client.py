@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 import support
 from support import example, example_rows, numpy_hidden, run_cli
 
-from rewardc_client import RewardClient, RewardcConnectionError, RewardcError, RewardcStartError
+from rewardc_client import RewardClient, RewardcConnectionError, RewardcError, RewardcStartError, RewardcStateNotSavedError
 from rewardc_client.server import group_has_live_members
 
 try:
@@ -275,6 +275,19 @@ class StateTest(unittest.TestCase):
                 client.restore_state('{"format": "something else"}')
             self.assertEqual(caught.exception.code, "bad_state")
             self.assertEqual(client.state(), before)
+
+    def test_a_state_the_server_cannot_save_at_shutdown_is_raised_with_the_state(self) -> None:
+        state_file = os.path.join(self.tmp, "missing-directory", "state.json")
+        client = RewardClient(self.spec, backend="cpu", state=state_file)
+        scored = client.score(self.rows)
+        with self.assertRaises(RewardcStateNotSavedError) as caught:
+            client.close()
+        self.assertTrue(client.closed)
+        self.assertIsNotNone(caught.exception.state)
+        saved = json.loads(caught.exception.state)
+        self.assertEqual(saved["step"], scored.step)
+        with RewardClient(self.spec, backend="cpu") as resumed:
+            self.assertEqual(resumed.restore_state(caught.exception.state), scored.step)
 
     def test_state_file_survives_a_restart(self) -> None:
         state_file = os.path.join(self.tmp, "serve-state.json")
