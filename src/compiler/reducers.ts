@@ -347,13 +347,44 @@ function rangeShift(values: Float32Array, start: number, n: number, mask: Uint8A
   return 0;
 }
 
-function rangeVariance(values: Float32Array, start: number, n: number, ddof: number, mask: Uint8Array | null): number {
-  const k = rangeSelected(start, n, mask);
-  if (k - ddof <= 0) return 0;
-  const shift = rangeShift(values, start, n, mask);
-  const m = f32(shiftedSum(values, start, n, shift, mask) / k);
-  return f32(squaredDeviationSum(values, start, n, shift, m, mask) / (k - ddof));
+/**
+ * What mean, var and std of one range share, per range: the number of selected items, the shift (first
+ * selected value) and the centred mean f32(sum(f32(x - shift)) / count), 0 when nothing is selected. A backend
+ * that reduces the same values to several of the three computes them once (`rangeCentre`) and finishes each
+ * with `reduceCentred`: the bits of `reduceRange`, which is itself those two steps.
+ */
+export interface RangeCentres {
+  count: Int32Array;
+  shift: Float32Array;
+  centred: Float32Array;
 }
+
+export function rangeCentres(ranges: number): RangeCentres {
+  return { count: new Int32Array(ranges), shift: new Float32Array(ranges), centred: new Float32Array(ranges) };
+}
+
+/** Fills slot `at` of `out` with the centre of values[start .. start + n). */
+export function rangeCentre(values: Float32Array, start: number, n: number, mask: Uint8Array | null, out: RangeCentres, at: number): void {
+  const k = rangeSelected(start, n, mask);
+  out.count[at] = k;
+  const shift = k === 0 ? 0 : rangeShift(values, start, n, mask);
+  out.shift[at] = shift;
+  out.centred[at] = k === 0 ? 0 : f32(shiftedSum(values, start, n, shift, mask) / k);
+}
+
+/** The reductions `reduceCentred` finishes from a range's centre. */
+export const CENTRED_REDUCERS: ReadonlySet<string> = new Set(["mean", "var", "std"]);
+
+/** mean, var or std of values[start .. start + n) from its centre in slot `at` of `c` (see `rangeCentre`). */
+export function reduceCentred(fn: ReduceFn | AxisOnlyReduceFn, values: Float32Array, start: number, n: number, ddof: number, mask: Uint8Array | null, c: RangeCentres, at: number): number {
+  const k = c.count[at]!;
+  if (fn === "mean") return k === 0 ? 0 : f32(c.shift[at]! + c.centred[at]!);
+  if (fn !== "var" && fn !== "std") throw new InternalError(`reduceCentred does not compute \`${fn}\``);
+  const variance = k - ddof <= 0 ? 0 : f32(squaredDeviationSum(values, start, n, c.shift[at]!, c.centred[at]!, mask) / (k - ddof));
+  return fn === "std" ? f32(Math.sqrt(variance)) : variance;
+}
+
+const oneCentre = rangeCentres(1);
 
 function rangeExtremum(values: Float32Array, start: number, n: number, isMin: boolean, mask: Uint8Array | null): number {
   let best = NaN;
@@ -380,16 +411,11 @@ export function reduceRange(fn: ReduceFn | AxisOnlyReduceFn, values: Float32Arra
   switch (fn) {
     case "sum":
       return shiftedSum(values, start, n, 0, mask);
-    case "mean": {
-      const k = rangeSelected(start, n, mask);
-      if (k === 0) return 0;
-      const shift = rangeShift(values, start, n, mask);
-      return f32(shift + f32(shiftedSum(values, start, n, shift, mask) / k));
-    }
+    case "mean":
     case "var":
-      return rangeVariance(values, start, n, ddof, mask);
     case "std":
-      return f32(Math.sqrt(rangeVariance(values, start, n, ddof, mask)));
+      rangeCentre(values, start, n, mask, oneCentre, 0);
+      return reduceCentred(fn, values, start, n, ddof, mask, oneCentre, 0);
     case "min":
     case "max":
       return rangeExtremum(values, start, n, fn === "min", mask);

@@ -10,8 +10,10 @@
  *
  * Fast paths, each held bit for bit to the plain interpreter (`plain: true`) by test/runtime/fusion.test.ts:
  * chains of element-wise nodes run as one generated loop (`cpuFusion.ts`); unmasked or masked float32
- * reductions, softmax and discounted scans read their ranges in place (`reducers.ts` range reducers); groups
- * that are already ranges (sorted batches) skip the counting sort and the batch-order permutation.
+ * reductions, softmax and discounted scans read their ranges in place (`reducers.ts` range reducers); mean,
+ * var and std of the same values and mask share each range's centre (count, shift, centred mean), so
+ * `group.mean(x)` and `group.std(x)` read x twice, not three times; groups that are already ranges (sorted
+ * batches) skip the counting sort and the batch-order permutation.
  *
  * Numeric conventions (the WGSL backend must match them):
  *  - f32 values live in Float32Array: every result is rounded to float32 on store. +, -, *, / of two
@@ -39,7 +41,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
+import { CENTRED_REDUCERS, rangeCentre, rangeCentres, reduceCentred, type RangeCentres, discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -114,6 +116,16 @@ interface Groups {
   contiguous: boolean;
 }
 
+/** 0, 1, ..., n - 1, shared by every batch whose groups are ranges: nothing writes `Groups.members`. */
+let identityOrder = new Int32Array(0);
+function identity(n: number): Int32Array {
+  if (identityOrder.length < n) {
+    identityOrder = new Int32Array(Math.max(n, identityOrder.length * 2));
+    for (let i = 0; i < identityOrder.length; i++) identityOrder[i] = i;
+  }
+  return identityOrder.subarray(0, n);
+}
+
 /** Group maps above this size use a sort for rank/count_eq instead of comparing every pair. */
 const PAIRWISE_LIMIT = 32;
 
@@ -121,6 +133,7 @@ class Evaluator {
   readonly values: (Column | undefined)[];
   private readonly nodes: Node[];
   private readonly cache = new Map<string, Column>();
+  private readonly centreCache = new Map<string, RangeCentres>();
   private readonly rolloutOfAxis = new Map<string, Int32Array>();
   private readonly maxLengths = new Map<string, number>();
   private csr: Groups | null = null;
@@ -233,9 +246,21 @@ class Evaluator {
     if (g !== groupCount - 1) return null;
     if (g >= 0) maxSize = Math.max(maxSize, size - start[g]!);
     start[groupCount] = size;
-    const members = new Int32Array(size);
-    for (let i = 0; i < size; i++) members[i] = i;
-    return { start, members, maxSize, contiguous: true };
+    return { start, members: identity(size), maxSize, contiguous: true };
+  }
+
+  /**
+   * For mean/var/std: the centres of the ranges the node reduces (its values and mask over groups, `over` "group", or over
+   * "axis NAME"), shared by every such node of this batch; `fresh` when this node must fill them. Null otherwise.
+   */
+  private centres(fn: string, over: string, node: Node, ranges: number): { c: RangeCentres; fresh: boolean } | null {
+    if (!CENTRED_REDUCERS.has(fn)) return null;
+    const key = `${over}|${node.args.join(",")}`;
+    const c = this.centreCache.get(key);
+    if (c !== undefined) return { c, fresh: false };
+    const fresh = rangeCentres(ranges);
+    this.centreCache.set(key, fresh);
+    return { c: fresh, fresh: true };
   }
 
   private scratchF32(n: number): Float32Array {
@@ -585,7 +610,16 @@ class Evaluator {
     const x = this.arg(node.args[0]!, el, xType);
     const m = masked ? this.arg(node.args[1]!, el, "bool") : null;
     if (this.fast && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
-      for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
+      const centres = this.centres(fn, `axis ${axis}`, node, size);
+      if (centres === null) for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
+      else {
+        for (let r = 0; r < size; r++) {
+          const s = off[r]!;
+          const n = off[r + 1]! - s;
+          if (centres.fresh) rangeCentre(x, s, n, m, centres.c, r);
+          out[r] = reduceCentred(fn, x, s, n, ddof, m, centres.c, r);
+        }
+      }
       return out;
     }
     if (this.fast && xType === "i32" && x instanceof Int32Array && (m === null || m instanceof Uint8Array) && INT_RANGE_REDUCERS.has(fn)) {
@@ -677,14 +711,21 @@ class Evaluator {
     if (this.fast && sc instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
       // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
       const inPlace = contiguous && x instanceof Float32Array;
+      const centres = this.centres(fn, "group", node, groupCount);
       for (let g = 0; g < groupCount; g++) {
         const s = start[g]!;
         const n = start[g + 1]! - s;
-        if (inPlace) out[g] = reduceRange(fn, x, s, n, ddof, m);
-        else {
+        const values = inPlace ? x : sc;
+        const at = inPlace ? s : 0;
+        const mask = inPlace ? m : mk;
+        if (!inPlace) {
           for (let k = 0; k < n; k++) sc[k] = x[members[s + k]!]!;
           if (mk !== null) for (let k = 0; k < n; k++) mk[k] = m![members[s + k]!]!;
-          out[g] = reduceRange(fn, sc, 0, n, ddof, mk);
+        }
+        if (centres === null) out[g] = reduceRange(fn, values, at, n, ddof, mask);
+        else {
+          if (centres.fresh) rangeCentre(values, at, n, mask, centres.c, g);
+          out[g] = reduceCentred(fn, values, at, n, ddof, mask, centres.c, g);
         }
       }
       return out;

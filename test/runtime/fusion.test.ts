@@ -74,6 +74,16 @@ describe("fused CPU kernels give the interpreter's bits", () => {
     fc.assert(fc.property(arbitraryRows(module), (rows) => checkRows(module, rows)), { numRuns: 40 });
   });
 
+  // mean, var and std of the same values (and mask) share one centre per range; different masks must not.
+  const SHARED_CENTRES = [
+    "reward = group.mean(x) + group.var(x, population) + group.std(x, unbiased) * group.mean(x, where: b) - group.std(x, unbiased, where: b)\nadvantage = group.mean(float(b)) + group.std(float(b), unbiased) + group.var(float(k), population) + group.mean(float(k))",
+    "reward = mean(t) * std(t, unbiased) + var(t, population, where: t > 0.0) - mean(t, where: t > 0.0) + std(t, population, where: t < 0.0)\nadvantage = (t - mean(t)) / (std(t, population) + 1e-3)",
+  ];
+  it.each(SHARED_CENTRES.map((body, i) => [i, body] as const))("shared centres %i", (_i, body) => {
+    const module = compileOk(`reward g\ngroup by prompt\ninput x : float in -50..50\ninput k : int in -20..20\ninput b : bool\ninput t : float[tokens] in -10..10\n${body}\n`);
+    fc.assert(fc.property(arbitraryRows(module), (rows) => checkRows(module, rows)), { numRuns: 60 });
+  });
+
   const floatLeaf = fc.constantFrom("x", "p", "0.5", "-2.5", "1e-6", "inf", "float(k)", "group.mean(x)", "batch.max(x)", "float(group.size())", "t", "t * x", "float(index(t))", "sum(t)", "mean(t, where: t > 0.0)", "group.std(x, population, where: c)", "group.mean(float(k))", "batch.var(t, unbiased, where: t < x)", "min(t, where: t > x)");
   const intLeaf = fc.constantFrom("k", "q", "3", "-7", "0", "2147483647", "group.sum(k)", "int(x)", "len(t)", "index(t)", "int(t)");
   const exprs = fc.letrec<{ f: string; i: string; b: string }>((tie) => ({
