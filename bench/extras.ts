@@ -1,6 +1,7 @@
 /**
  * The measurements beside throughput: compile time per example, `rewardc check` cold start, peak memory per
- * rollout (in a child process, from /proc/self/status) and `rewardc run` end to end on JSONL and Arrow files.
+ * rollout (in a child process, from /proc/self/status), `rewardc run` end to end on JSONL and Arrow files, and
+ * what rewardc's float32 numerics cost in a hand-written loop.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,8 +14,11 @@ import { emitWgsl } from "../src/compiler/wgsl/emitWgsl.js";
 import { specTableFromRows } from "../src/cli/io.js";
 import { statsOf, timeRepeats, type Stats } from "../src/cli/benchTiming.js";
 import { packageRoot } from "../src/paths.js";
-import { buildBatch, generateData } from "./measure.js";
-import { findWorkload } from "./workloads.js";
+import { Session } from "../src/runtime/session.js";
+import { groupStarts, type Outputs } from "./data.js";
+import { grpoFloat32Into } from "./handwritten/grpo.js";
+import { buildBatch, generateData, handwrittenDisagreements, wholeGroups } from "./measure.js";
+import { findWorkload, specPath, type Workload } from "./workloads.js";
 
 export interface CompileTime {
   example: string;
@@ -132,4 +136,63 @@ export function endToEnd(size: number, repeats: number): EndToEnd[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface NumericsCost {
+  workload: string;
+  size: number;
+  /** Milliseconds per call: the TS loop as benchmarked (float64 sums in its GRPO step). */
+  float64Loop: Stats;
+  /** The same loop with rewardc's GRPO numerics (float32 canonical tree sums, `grpoFloat32Into`). */
+  float32Loop: Stats;
+  rewardcCpu: Stats;
+  /** Advantages of the float32 loop that differ in any bit from rewardc CPU's, of `values`. */
+  bitMismatches: number;
+  values: number;
+}
+
+/**
+ * For each workload whose loop ends in GRPO advantages: the loop as benchmarked, the loop with rewardc's
+ * float32 GRPO numerics, and rewardc CPU, timed in rotation (one sample of each in turn, each sample a run of
+ * calls lasting about 50 ms), so the three ratios come from the same moments of a noisy machine.
+ */
+export async function numericsCost(workloads: readonly Workload[], size: number, repeats: number, seed: number): Promise<NumericsCost[]> {
+  const results: NumericsCost[] = [];
+  for (const workload of workloads.filter((w) => w.grpoAdvantages)) {
+    const module = compileFile(specPath(workload.name)).module!;
+    const data = generateData(workload, module, wholeGroups(size, 16), 16, seed);
+    const batch = buildBatch(module, data);
+    const starts = groupStarts(data.groupIds);
+    const session = new Session(module);
+    const reference = session.score(batch);
+    const exact = workload.handwritten(data, starts, grpoFloat32Into);
+    const wrong = handwrittenDisagreements(module, batch, session.params(), reference, exact);
+    if (wrong !== null) throw new Error(`${workload.name}: the loop with float32 GRPO numerics disagrees with rewardc CPU: ${wrong}`);
+    const ours = (reference.outputs as Outputs).get("advantage")!;
+    const theirs = exact.outputs.get("advantage")!;
+    let bitMismatches = 0;
+    for (let i = 0; i < ours.length; i++) if (!Object.is(ours[i], theirs[i])) bitMismatches++;
+    const contenders = [() => workload.handwritten(data, starts), () => workload.handwritten(data, starts, grpoFloat32Into), () => session.score(batch)];
+    const calls = contenders.map((fn) => callsFor(fn, 50));
+    const samples: number[][] = contenders.map(() => []);
+    for (let r = 0; r < repeats; r++) {
+      contenders.forEach((fn, k) => {
+        const t0 = performance.now();
+        for (let c = 0; c < calls[k]!; c++) fn();
+        samples[k]!.push((performance.now() - t0) / calls[k]!);
+      });
+    }
+    const [float64Loop, float32Loop, rewardcCpu] = samples.map((x) => statsOf(x)) as [Stats, Stats, Stats];
+    results.push({ workload: workload.name, size: data.size, float64Loop, float32Loop, rewardcCpu, bitMismatches, values: ours.length });
+  }
+  return results;
+}
+
+/** How many calls of `fn` take about `ms` milliseconds (after warming it up). */
+function callsFor(fn: () => unknown, ms: number): number {
+  fn();
+  const t0 = performance.now();
+  fn();
+  const one = Math.max(performance.now() - t0, 1e-3);
+  return Math.max(1, Math.round(ms / one));
 }

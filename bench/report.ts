@@ -1,7 +1,7 @@
 /** The benchmark's report: markdown tables (bench/results/latest.md) and the throughput plot (throughput.svg). */
 import { renderChart, type Panel } from "../src/report/svgChart.js";
 import { formatMs, formatRate, formatStats, rates, type Stats } from "../src/cli/benchTiming.js";
-import type { ColdStart, CompileTime, EndToEnd, MemoryResult } from "./extras.js";
+import type { ColdStart, CompileTime, EndToEnd, MemoryResult, NumericsCost } from "./extras.js";
 import { IMPLS, type CaseResult, type Impl, type ImplResult } from "./measure.js";
 
 export interface WorkloadReport {
@@ -22,6 +22,8 @@ export interface BenchReport {
   coldStart: ColdStart | null;
   memory: MemoryResult[];
   endToEnd: EndToEnd[];
+  /** Absent in reports from before the section existed. */
+  numerics?: NumericsCost[];
   /** Hand-written analysis of missed goals (bench/limits.md), included as it is. */
   limits: string;
 }
@@ -165,6 +167,27 @@ export function renderMarkdown(report: BenchReport): string {
     const n = report.endToEnd[0]!.size;
     lines.push(`## \`rewardc run\` end to end (examples/grpo_lambda.reward, ${sci(n)} rollouts)`, "", "A fresh process per run: start-up, read, parse, check rows, score, write the scored rows and metrics.", "", "| input | --backend | file size | wall time | rollouts/s |", "| --- | --- | --- | --- | --- |");
     for (const e of report.endToEnd) lines.push(`| ${e.format} | ${e.backend} | ${(e.fileBytes / 1e6).toFixed(1)} MB | ${formatStats(e.wall)} | ${formatRate(rates(e.size, e.wall).median)} |`);
+    lines.push("");
+  }
+  if (report.numerics && report.numerics.length > 0) {
+    const n = report.numerics[0]!.size;
+    lines.push(
+      `## What rewardc's float32 numerics cost (N = ${sci(n)}, groups of 16)`,
+      "",
+      "The TS loops sum in float64. rewardc defines every mean, variance and sum as a float32 canonical tree sum of",
+      "shifted values, each operation rounded to float32, so that its CPU and WebGPU backends (and any GPU) give the",
+      "same bits. The middle column is the same hand-written loop with only its GRPO step (`std.grpo`: group mean",
+      "and unbiased std) computed rewardc's way, by `grpoFloat32Into` with rewardc's own range reducers: the",
+      "practical CPU limit for rewardc's exact results. Milliseconds per call, median (fastest..slowest) of samples",
+      "taken in rotation; each sample is a run of calls lasting about 50 ms.",
+      "",
+      "| workload | TS loop, float64 sums | TS loop, rewardc's float32 GRPO | rewardc CPU | CPU / float64 loop | CPU / float32 loop | float32 loop advantages that differ from rewardc in any bit |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+    );
+    for (const r of report.numerics) {
+      const slower = (a: Stats, b: Stats): string => ratio(a.median / b.median);
+      lines.push(`| ${r.workload} | ${formatStats(r.float64Loop)} | ${formatStats(r.float32Loop)} | ${formatStats(r.rewardcCpu)} | ${slower(r.rewardcCpu, r.float64Loop)} slower | ${slower(r.rewardcCpu, r.float32Loop)} slower | ${r.bitMismatches} of ${r.values} |`);
+    }
     lines.push("");
   }
   lines.push("## Goals", "", "| goal | met | measured |", "| --- | --- | --- |");

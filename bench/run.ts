@@ -6,7 +6,7 @@
  *
  * Environment: BENCH_SIZES=1000,10000 (rollouts; multiples of the group size), BENCH_WORKLOADS=verl_grpo,igpo,
  * BENCH_REPEATS=5, BENCH_QUICK=1 (tiny sizes and repeats, written to a temporary directory unless BENCH_OUT is
- * set), BENCH_OUT=DIR, BENCH_NO_GPU=1, BENCH_NO_PEERS=1, BENCH_SECTIONS=throughput,sweep,compile,cold,memory,e2e.
+ * set), BENCH_OUT=DIR, BENCH_NO_GPU=1, BENCH_NO_PEERS=1, BENCH_SECTIONS=throughput,sweep,numerics,compile,cold,memory,e2e.
  * `node dist/bench/run.js --render [DIR]` re-renders latest.md and throughput.svg from DIR/latest.json.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,7 +18,7 @@ import { formatStats } from "../src/cli/benchTiming.js";
 import { packageRoot } from "../src/paths.js";
 import { getGpu, releaseGpu, type GpuContext } from "../src/runtime/webgpu/device.js";
 import { WebGpuExecutor } from "../src/runtime/webgpu/executor.js";
-import { coldStart, compileTimes, endToEnd, peakMemory, type MemoryResult } from "./extras.js";
+import { coldStart, compileTimes, endToEnd, numericsCost, peakMemory, type MemoryResult } from "./extras.js";
 import { measureCase, IMPLS, type CaseResult } from "./measure.js";
 import type { PeerImpl } from "./pythonPeer.js";
 import { peersAvailable } from "./pythonPeer.js";
@@ -34,7 +34,7 @@ const sizes = (list(env.BENCH_SIZES) ?? (quick ? ["64", "256"] : ["1000", "10000
 const sweepSize = quick ? 512 : 100_000;
 const sweepGroups = quick ? [2, 16, 256] : [2, 4, 8, 16, 64, 256];
 const repeats = Number(env.BENCH_REPEATS ?? (quick ? 2 : 5));
-const sections = new Set(list(env.BENCH_SECTIONS) ?? ["throughput", "sweep", "compile", "cold", "memory", "e2e"]);
+const sections = new Set(list(env.BENCH_SECTIONS) ?? ["throughput", "sweep", "numerics", "compile", "cold", "memory", "e2e"]);
 const selected = list(env.BENCH_WORKLOADS);
 const seed = 20240601;
 
@@ -150,6 +150,10 @@ async function main(): Promise<void> {
   }
   if (gpu) await releaseGpu();
 
+  if (sections.has("numerics")) {
+    report.numerics = await numericsCost(workloads, quick ? 512 : 100_000, repeats, seed);
+    for (const r of report.numerics) log(`numerics ${r.workload}: TS loop float64 ${formatStats(r.float64Loop)}, float32 GRPO ${formatStats(r.float32Loop)}, rewardc CPU ${formatStats(r.rewardcCpu)}; ${r.bitMismatches} of ${r.values} advantages differ in some bit`);
+  }
   if (sections.has("compile")) {
     report.compile = await compileTimes(quick ? 2 : 21);
     log(`compile: ${report.compile.map((c) => `${c.example} ${c.toWgsl.median.toFixed(1)} ms`).join(", ")}`);

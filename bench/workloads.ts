@@ -7,6 +7,7 @@ import { packageRoot } from "../src/paths.js";
 import type { BenchData, Scored } from "./data.js";
 import { GENERATORS, type Generator } from "./generators.js";
 import { dapo } from "./handwritten/dapo.js";
+import type { GrpoNormaliser } from "./handwritten/grpo.js";
 import { grpoLambda } from "./handwritten/grpo_lambda.js";
 import { igpo } from "./handwritten/igpo.js";
 import { ngramRepetition } from "./handwritten/ngram_repetition.js";
@@ -17,17 +18,20 @@ export interface Workload {
   name: string;
   title: string;
   generate: Generator;
-  handwritten: (data: BenchData, starts: Int32Array) => Scored;
+  /** The hand-written loop; those that end in GRPO advantages take the normalisation to use (default float64). */
+  handwritten: (data: BenchData, starts: Int32Array, grpo?: GrpoNormaliser) => Scored;
+  /** The loop's advantages are `std.grpo` of its rewards, computed by its `grpo` argument. */
+  grpoAdvantages?: true;
   /** Largest N benchmarked, and why (shown in the report). */
   maxSize?: number;
   capReason?: string;
 }
 
 export const WORKLOADS: readonly Workload[] = [
-  { name: "verl_grpo", title: "verl GRPO advantages", generate: GENERATORS.verl_grpo!, handwritten: verlGrpo },
-  { name: "grpo_lambda", title: "GRPO-λ with the Kimi length penalty", generate: GENERATORS.grpo_lambda!, handwritten: grpoLambda },
-  { name: "dapo", title: "DAPO overlong buffer + dynamic sampling", generate: GENERATORS.dapo!, handwritten: dapo },
-  { name: "pure_minform", title: "PURE soft min-form over ~20 ragged steps", generate: GENERATORS.pure_minform!, handwritten: pureMinform },
+  { name: "verl_grpo", title: "verl GRPO advantages", generate: GENERATORS.verl_grpo!, handwritten: verlGrpo, grpoAdvantages: true },
+  { name: "grpo_lambda", title: "GRPO-λ with the Kimi length penalty", generate: GENERATORS.grpo_lambda!, handwritten: grpoLambda, grpoAdvantages: true },
+  { name: "dapo", title: "DAPO overlong buffer + dynamic sampling", generate: GENERATORS.dapo!, handwritten: dapo, grpoAdvantages: true },
+  { name: "pure_minform", title: "PURE soft min-form over ~20 ragged steps", generate: GENERATORS.pure_minform!, handwritten: pureMinform, grpoAdvantages: true },
   {
     name: "ngram_repetition",
     title: "n-gram repetition penalty over ~1000 tokens",

@@ -1,10 +1,10 @@
 /** DAPO by hand: outcome + overlong penalty per rollout, GRPO advantages, and keep = the group's rewards differ. */
 import type { BenchData, Scored } from "../data.js";
-import { grpoInto } from "./grpo.js";
+import { grpoInto, type GrpoNormaliser } from "./grpo.js";
 
 const f32 = Math.fround;
 
-export function dapo(data: BenchData, starts: Int32Array): Scored {
+export function dapo(data: BenchData, starts: Int32Array, grpo: GrpoNormaliser = grpoInto): Scored {
   const correct = data.columns.correct as Uint8Array;
   const length = data.columns.length as Int32Array;
   const buffer = f32(data.params.buffer!);
@@ -18,7 +18,7 @@ export function dapo(data: BenchData, starts: Int32Array): Scored {
     reward[i] = (correct[i] ? 1 : -1) + overlong;
   }
   const advantage = new Float32Array(n);
-  grpoInto(reward, starts, advantage);
+  grpo(reward, starts, advantage);
   const keep = new Uint8Array(n);
   const groups = starts.length - 1;
   for (let g = 0; g < groups; g++) {

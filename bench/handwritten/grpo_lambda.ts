@@ -1,10 +1,10 @@
 /** GRPO-λ with the Kimi length penalty, by hand: one pass per group for min/max length and accuracy, one to score. */
 import type { BenchData, Scored } from "../data.js";
-import { grpoInto } from "./grpo.js";
+import { grpoInto, type GrpoNormaliser } from "./grpo.js";
 
 const f32 = Math.fround;
 
-export function grpoLambda(data: BenchData, starts: Int32Array): Scored {
+export function grpoLambda(data: BenchData, starts: Int32Array, grpo: GrpoNormaliser = grpoInto): Scored {
   const correct = data.columns.correct as Uint8Array;
   const length = data.columns.length as Int32Array;
   const threshold = f32(data.params.threshold!);
@@ -34,6 +34,6 @@ export function grpoLambda(data: BenchData, starts: Int32Array): Scored {
     }
   }
   const advantage = new Float32Array(data.size);
-  grpoInto(reward, starts, advantage);
+  grpo(reward, starts, advantage);
   return { outputs: new Map([["reward", reward], ["advantage", advantage]]) };
 }

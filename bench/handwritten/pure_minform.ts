@@ -1,8 +1,8 @@
 /** PURE soft min-form by hand: per rollout a max-shifted softmax of -pr / T weighting pr, then GRPO advantages. */
 import type { BenchData, Scored } from "../data.js";
-import { grpoInto } from "./grpo.js";
+import { grpoInto, type GrpoNormaliser } from "./grpo.js";
 
-export function pureMinform(data: BenchData, starts: Int32Array): Scored {
+export function pureMinform(data: BenchData, starts: Int32Array, grpo: GrpoNormaliser = grpoInto): Scored {
   const pr = data.columns.pr as Float32Array;
   const steps = data.offsets.steps!;
   const scale = -1 / Math.fround(data.params.T!);
@@ -29,7 +29,7 @@ export function pureMinform(data: BenchData, starts: Int32Array): Scored {
     withSteps++;
   }
   const advantage = new Float32Array(n);
-  grpoInto(reward, starts, advantage);
+  grpo(reward, starts, advantage);
   return {
     outputs: new Map([["reward", reward], ["advantage", advantage]]),
     metrics: new Map([["hard_min", withSteps === 0 ? 0 : minSum / withSteps]]),

@@ -10,6 +10,7 @@ import { compileFile } from "../../src/compiler/compile.js";
 import { Session } from "../../src/runtime/session.js";
 import { compareMetrics, compareOutputs, HANDWRITTEN_TOLERANCE } from "../../bench/compare.js";
 import { groupStarts, type Outputs } from "../../bench/data.js";
+import { grpoFloat32Into } from "../../bench/handwritten/grpo.js";
 import { writeManifest } from "../../bench/manifest.js";
 import { buildBatch, generateData, handwrittenDisagreements, wholeGroups } from "../../bench/measure.js";
 import { specPath, WORKLOADS } from "../../bench/workloads.js";
@@ -47,6 +48,14 @@ describe("bench workloads", () => {
         const agreement = compareOutputs(reference.outputs as Outputs, hand.outputs, HANDWRITTEN_TOLERANCE);
         expect(agreement.mismatches).toBeLessThanOrEqual(1);
         if (hand.metrics) expect(compareMetrics(reference.metrics, hand.metrics, HANDWRITTEN_TOLERANCE)).toBeNull();
+        if (w.grpoAdvantages && w.name !== "pure_minform") {
+          // With rewardc's GRPO numerics the loop gives rewardc's bits (pure_minform's loop sums its soft
+          // min-form in float64, so its rewards, and advantages, differ in the last bits).
+          const exact = w.handwritten(data, groupStarts(data.groupIds), grpoFloat32Into).outputs.get("advantage")!;
+          const ours = reference.outputs.get("advantage")!;
+          expect(exact.length).toBe(ours.length);
+          for (let i = 0; i < ours.length; i++) if (!Object.is(exact[i], ours[i])) expect.fail(`advantage[${i}]: float32 loop ${exact[i]} vs rewardc ${ours[i]}`);
+        }
       });
     }
   }
@@ -95,13 +104,14 @@ describe("bench workloads", () => {
       const r = spawnSync(process.execPath, [join(root, "dist", "bench", "run.js")], {
         cwd: root,
         encoding: "utf8",
-        env: { ...process.env, BENCH_QUICK: "1", BENCH_NO_GPU: "1", BENCH_NO_PEERS: "1", BENCH_SECTIONS: "throughput,sweep", BENCH_OUT: out },
+        env: { ...process.env, BENCH_QUICK: "1", BENCH_NO_GPU: "1", BENCH_NO_PEERS: "1", BENCH_SECTIONS: "throughput,sweep,numerics", BENCH_OUT: out },
       });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       const md = readFileSync(join(out, "latest.md"), "utf8");
       for (const w of WORKLOADS) expect(md).toContain(`## ${w.name}:`);
       expect(md).toContain("## Group-size sweep");
+      expect(md).toContain("## What rewardc's float32 numerics cost");
       expect(md).not.toMatch(/DISAGREES|FAILED/);
       expect(existsSync(join(out, "throughput.svg"))).toBe(true);
       expect(readFileSync(join(out, "throughput.svg"), "utf8")).toMatch(/^<svg/);
