@@ -77,3 +77,31 @@ describeGpu("CPU and WebGPU agree on generated specs", () => {
     executor.destroy();
   });
 });
+
+/**
+ * The two group strategies (a workgroup per group, one invocation per group) compute the same canonical trees:
+ * bit-identical results, on batches with groups well past SMALL_GROUP_LIMIT. `auto` takes one of them per
+ * batch and adapter (always sequential on a software adapter such as lavapipe), so each is also forced here.
+ */
+describeGpu("both group strategies give the same bits", () => {
+  const specs = [...examples.map((f) => ({ name: f, module: compileFile(join(root, "examples", f)).module! })), ...GENERATED_BODIES.map((body, i) => ({ name: `generated spec ${i}`, module: compileOk(`reward g\ngroup by prompt\ninput x : float in -50..50\ninput k : int in -20..20\ninput b : bool\ninput t : float[tokens] in -10..10\n${body}\n`) }))];
+  it.each(specs.map((s) => [s.name, s] as const))("%s", async (_name, { module }) => {
+    const sequential = new WebGpuExecutor(requireGpu(), module, { groupStrategy: "sequential" });
+    const workgroup = new WebGpuExecutor(requireGpu(), module, { groupStrategy: "workgroup" });
+    await fc.assert(
+      fc.asyncProperty(arbitraryRows(module, { maxGroups: 3, maxGroupSize: 120, maxLength: 6 }), async (rows) => {
+        const built = batchFromRows(module, rows);
+        if ("errors" in built) throw new Error(JSON.stringify(built.errors));
+        const params = resolveParams(module);
+        const state = initialState(module);
+        const a = await sequential.run(built.batch, params, state);
+        const b = await workgroup.run(built.batch, params, state);
+        expect(bits(b)).toBe(bits(a));
+        expect(b.nextState).toEqual(a.nextState);
+      }),
+      { numRuns: 5 },
+    );
+    sequential.destroy();
+    workgroup.destroy();
+  });
+});

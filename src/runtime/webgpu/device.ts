@@ -11,6 +11,12 @@
 export interface GpuContext {
   device: GPUDevice;
   adapterInfo: string;
+  /**
+   * The adapter is a fallback (software) implementation, such as lavapipe (`GPUAdapterInfo.isFallbackAdapter`):
+   * its invocations run on the CPU cores, so workgroup barriers are expensive and one invocation per group
+   * beats a workgroup per group at every group size (measured in bench/limits.md).
+   */
+  software: boolean;
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number; minStorageBufferOffsetAlignment: number; minUniformBufferOffsetAlignment: number };
   /** Set when the device is lost; every later use reports it instead of returning wrong results. */
   lost: string | null;
@@ -64,6 +70,7 @@ export function getGpu(): Promise<GpuContext | null> {
     const ctx: GpuContext = {
       device,
       adapterInfo: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "unknown adapter",
+      software: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
       limits: {
         maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
         maxBufferSize: device.limits.maxBufferSize,

@@ -29,6 +29,12 @@ export interface GpuResult {
 export interface ExecutorOptions {
   /** Lower the binding size limit (bytes) to force windows: for tests of the chunking path. */
   maxBindingBytes?: number;
+  /**
+   * How group kernels run: `sequential` (one invocation per group) or `workgroup` (a workgroup per group).
+   * `auto` (the default) takes sequential when every group has at most SMALL_GROUP_LIMIT rollouts or the
+   * adapter is a software one, else workgroup. Both give the same bits; tests force each.
+   */
+  groupStrategy?: "auto" | "sequential" | "workgroup";
 }
 
 /** Host-side layout of one batch: the sorted order and every arena's contents. */
@@ -79,7 +85,10 @@ export class WebGpuExecutor {
   ) {
     this.program = emitWgsl(module);
     this.maxBinding = Math.min(options.maxBindingBytes ?? Infinity, gpu.limits.maxStorageBufferBindingSize);
+    this.groupStrategy = options.groupStrategy ?? "auto";
   }
+
+  private readonly groupStrategy: "auto" | "sequential" | "workgroup";
 
   get module(): IrModule {
     return this.program.module;
@@ -110,8 +119,8 @@ export class WebGpuExecutor {
       gpuBuffers.set(name, buffer);
     }
 
-    // Small groups: one invocation per group; otherwise a workgroup per group.
-    const strategy = maxGroup <= SMALL_GROUP_LIMIT ? "sequential" : "workgroup";
+    // Small groups, or invocations that run on CPU cores: one invocation per group; else a workgroup per group.
+    const strategy = this.groupStrategy !== "auto" ? this.groupStrategy : maxGroup <= SMALL_GROUP_LIMIT || this.gpu.software ? "sequential" : "workgroup";
     const kernels = this.program.kernels.filter((k) => k.groupStrategy === undefined || k.groupStrategy === strategy);
     const dispatches: { kernel: WgslKernel; window: Window }[] = [];
     for (const kernel of kernels) for (const window of this.windows(kernel, layout)) dispatches.push({ kernel, window });
