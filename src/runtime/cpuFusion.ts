@@ -2,9 +2,8 @@
  * Fusion of element-wise nodes for the CPU backend: one generated loop per chain instead of one typed array
  * per node.
  *
- * A chain ends at a materialised node (a root, or a node read by anything other than element-wise nodes of
- * its own level in one chain) and takes in every element-wise node of that level that only it reads, directly
- * or through other members (a value read twice in a chain is computed once). The loop computes
+ * A chain ends at a materialised node (a root, or a node read by anything other than one element-wise node
+ * of its own level) and takes in every element-wise node of that level that only it reads. The loop computes
  * each member as a local, rounded exactly as the interpreter's typed-array store rounds it (Math.fround for
  * f32, ToInt32 for i32, ToUint8 for bool), with the operand conversions, int semantics (imul, wrap, x / 0,
  * truncated remainder) and built-ins of `compiler/columnOps.ts` and `compiler/builtins.ts`; so a chain's
@@ -90,29 +89,24 @@ function buildPlan(module: IrModule): FusionPlan {
     if (needed[i] === 0) continue;
     for (const a of nodes[i]!.args) if (a >= 0 && a < i) needed[a] = 1;
   }
-  const fusable = (node: Node): boolean => ELEMENTWISE.has(node.op) && classOf(node) !== 0;
-  // The chain each node belongs to, by its root (itself when materialised). Consumers come after the nodes
-  // they read, so walking down the ids sees every consumer's chain before the node's.
-  const consumers: number[][] = Array.from({ length: n }, () => []);
+  // The one consumer of each node (-1: none, -2: several).
+  const consumer = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (needed[i] === 0) continue;
-    for (const a of nodes[i]!.args) if (a >= 0 && a < i && !consumers[a]!.includes(i)) consumers[a]!.push(i); // else the interpreter reports it
-  }
-  const chainOf = new Int32Array(n).fill(-1);
-  const internal = new Uint8Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    const node = nodes[i]!;
-    if (needed[i] === 0) continue;
-    chainOf[i] = i;
-    if (isRoot[i] === 1 || !fusable(node) || node.id !== i) continue;
-    const users = consumers[i]!;
-    // Internal when every reader is an element-wise node of the same level in one and the same chain: the
-    // chain computes the value once per item and every reader takes it from there.
-    const chain = users.length > 0 ? chainOf[users[0]!]! : -1;
-    if (chain >= 0 && users.every((c) => fusable(nodes[c]!) && levelKey(nodes[c]!) === levelKey(node) && chainOf[c] === chain)) {
-      internal[i] = 1;
-      chainOf[i] = chain;
+    for (const a of nodes[i]!.args) {
+      if (!(a >= 0 && a < i)) continue; // the interpreter reports it
+      consumer[a] = consumer[a] === -1 || consumer[a] === i ? i : -2;
     }
+  }
+  const fusable = (node: Node): boolean => ELEMENTWISE.has(node.op) && classOf(node) !== 0;
+  const internal = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (needed[i] === 0 || isRoot[i] === 1 || !fusable(node) || node.id !== i) continue;
+    const c = consumer[i]!;
+    if (c < 0) continue;
+    const user = nodes[c]!;
+    if (fusable(user) && levelKey(user) === levelKey(node)) internal[i] = 1;
   }
   const chains = new Map<number, Chain>();
   for (let i = 0; i < n; i++) {

@@ -78,8 +78,6 @@ describe("fused CPU kernels give the interpreter's bits", () => {
   const SHARED_CENTRES = [
     "reward = group.mean(x) + group.var(x, population) + group.std(x, unbiased) * group.mean(x, where: b) - group.std(x, unbiased, where: b)\nadvantage = group.mean(float(b)) + group.std(float(b), unbiased) + group.var(float(k), population) + group.mean(float(k))",
     "reward = mean(t) * std(t, unbiased) + var(t, population, where: t > 0.0) - mean(t, where: t > 0.0) + std(t, population, where: t < 0.0)\nadvantage = (t - mean(t)) / (std(t, population) + 1e-3)",
-    // Not centres but shared chain members: `kimi` and `u` are read twice inside one chain and computed once.
-    "reward = if group.mean(float(b)) >= 0.5 then (if b then 1.0 + (0.5 - x / 7.0) else min(0.0, 0.5 - x / 7.0)) else float(k)\nadvantage = (t * x + 1.0) * (t * x + 1.0) - sqrt(abs(t * x + 1.0))",
   ];
   it.each(SHARED_CENTRES.map((body, i) => [i, body] as const))("shared centres %i", (_i, body) => {
     const module = compileOk(`reward g\ngroup by prompt\ninput x : float in -50..50\ninput k : int in -20..20\ninput b : bool\ninput t : float[tokens] in -10..10\n${body}\n`);
