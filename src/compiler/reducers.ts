@@ -372,6 +372,37 @@ export function rangeCentre(values: Float32Array, start: number, n: number, mask
   out.centred[at] = k === 0 ? 0 : f32(shiftedSum(values, start, n, shift, mask) / k);
 }
 
+/** Integers up to this magnitude are exact in float32. */
+const EXACT_INTEGERS = 2 ** 24;
+
+/**
+ * `rangeCentre` of integer values (int32, or bools as 0/1) reduced as float32, in one pass in float64, when
+ * that is exact: every value and the sum of |x - shift| at most 2^24. Then every item x - shift and every
+ * partial sum of the canonical tree is an integer float32 holds exactly, so the tree sum is the exact sum and
+ * this gives `rangeCentre`'s bits (no -0 arises: x - x is +0). Returns false, leaving `out` alone, otherwise.
+ */
+export function integerRangeCentre(values: Int32Array | Uint8Array, start: number, n: number, mask: Uint8Array | null, out: RangeCentres, at: number): boolean {
+  let k = 0;
+  let shift = 0;
+  let sum = 0;
+  let spread = 0;
+  for (let i = start, end = start + n; i < end; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    const v = values[i]!;
+    if (v > EXACT_INTEGERS || v < -EXACT_INTEGERS) return false;
+    if (k === 0) shift = v;
+    const d = v - shift;
+    sum += d;
+    spread += Math.abs(d);
+    k++;
+  }
+  if (spread > EXACT_INTEGERS) return false;
+  out.count[at] = k;
+  out.shift[at] = shift;
+  out.centred[at] = k === 0 ? 0 : f32(sum / k);
+  return true;
+}
+
 /** The reductions `reduceCentred` finishes from a range's centre. */
 export const CENTRED_REDUCERS: ReadonlySet<string> = new Set(["mean", "var", "std"]);
 

@@ -12,8 +12,9 @@
  * chains of element-wise nodes run as one generated loop (`cpuFusion.ts`); unmasked or masked float32
  * reductions, softmax and discounted scans read their ranges in place (`reducers.ts` range reducers); mean,
  * var and std of the same values and mask share each range's centre (count, shift, centred mean), so
- * `group.mean(x)` and `group.std(x)` read x twice, not three times; groups that are already ranges (sorted
- * batches) skip the counting sort and the batch-order permutation.
+ * `group.mean(x)` and `group.std(x)` read x twice, not three times; the centre of ints and bools (a pass
+ * rate's mean) is computed exactly from the integers when float32 would be exact too; groups that are already
+ * ranges (sorted batches) skip the counting sort and the batch-order permutation.
  *
  * Numeric conventions (the WGSL backend must match them):
  *  - f32 values live in Float32Array: every result is rounded to float32 on store. +, -, *, / of two
@@ -41,7 +42,7 @@
  */
 import { roots, type AxisOnlyReduceFn, type GroupMapFn, type IrModule, type Level, type Node, type ReduceFn, type Scalar, type ScanFn } from "../compiler/ir.js";
 import { ELEMENTWISE_BY_NAME } from "../compiler/builtins.js";
-import { CENTRED_REDUCERS, rangeCentre, rangeCentres, reduceCentred, type RangeCentres, discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
+import { CENTRED_REDUCERS, integerRangeCentre, rangeCentre, rangeCentres, reduceCentred, type RangeCentres, discountedScan, distinctWindows, extremumScan, intSum, leaveOneOutMean, leaveOneOutStd, INT_RANGE_REDUCERS, RANGE_REDUCERS, reduce, reduceIntRange, reduceRange, discountedScanRange, softmax, softmaxRange, treeSum } from "../compiler/reducers.js";
 import { InternalError } from "../diagnostics/diagnostic.js";
 import { columnMatchesType, type Batch } from "./batch.js";
 import { allocColumn, binaryColumns, binaryOperandType, castScalar, convertColumn, toI32, unaryColumns, type Column } from "../compiler/columnOps.js";
@@ -261,6 +262,25 @@ class Evaluator {
     const fresh = rangeCentres(ranges);
     this.centreCache.set(key, fresh);
     return { c: fresh, fresh: true };
+  }
+
+  private readonly batchCentre = rangeCentres(1);
+
+  /**
+   * The integer column (int32, or bools) whose values node `id` holds as float32 at `level`: the node itself
+   * when it is an int or bool, or the argument of its cast to float. Exact reductions of float32 values that
+   * are integers (`integerRangeCentre`) read it. Null when there is none at hand (not at this level, or computed
+   * inside a fused chain).
+   */
+  private integerSource(id: number, level: Lv): Int32Array | Uint8Array | null {
+    let node = this.node(id);
+    if (node.op === "cast" && node.type === "f32") {
+      const from = this.node(node.args[0]!);
+      if (from.type !== "f32") node = from;
+    }
+    if (node.type === "f32" || lv(node.level).key !== level.key) return null;
+    const v = this.values[node.id];
+    return v instanceof Int32Array || v instanceof Uint8Array ? v : null;
   }
 
   private scratchF32(n: number): Float32Array {
@@ -613,10 +633,11 @@ class Evaluator {
       const centres = this.centres(fn, `axis ${axis}`, node, size);
       if (centres === null) for (let r = 0; r < size; r++) out[r] = reduceRange(fn, x, off[r]!, off[r + 1]! - off[r]!, ddof, m);
       else {
+        const ints = centres.fresh ? this.integerSource(node.args[0]!, el) : null;
         for (let r = 0; r < size; r++) {
           const s = off[r]!;
           const n = off[r + 1]! - s;
-          if (centres.fresh) rangeCentre(x, s, n, m, centres.c, r);
+          if (centres.fresh && (ints === null || !integerRangeCentre(ints, s, n, m, centres.c, r))) rangeCentre(x, s, n, m, centres.c, r);
           out[r] = reduceCentred(fn, x, s, n, ddof, m, centres.c, r);
         }
       }
@@ -712,9 +733,17 @@ class Evaluator {
       // Values as the generic path copies them (ints rounded to float32), read in place when the groups are ranges.
       const inPlace = contiguous && x instanceof Float32Array;
       const centres = this.centres(fn, "group", node, groupCount);
+      const ints = contiguous && centres?.fresh === true ? this.integerSource(node.args[0]!, ROLLOUT) : null;
       for (let g = 0; g < groupCount; g++) {
         const s = start[g]!;
         const n = start[g + 1]! - s;
+        let centred = centres !== null && !centres.fresh;
+        if (ints !== null) centred = integerRangeCentre(ints, s, n, m, centres!.c, g);
+        // A mean is its centre: no values to read.
+        if (centred && fn === "mean") {
+          out[g] = reduceCentred(fn, sc, 0, n, ddof, null, centres!.c, g);
+          continue;
+        }
         const values = inPlace ? x : sc;
         const at = inPlace ? s : 0;
         const mask = inPlace ? m : mk;
@@ -724,7 +753,7 @@ class Evaluator {
         }
         if (centres === null) out[g] = reduceRange(fn, values, at, n, ddof, mask);
         else {
-          if (centres.fresh) rangeCentre(values, at, n, mask, centres.c, g);
+          if (!centred) rangeCentre(values, at, n, mask, centres.c, g);
           out[g] = reduceCentred(fn, values, at, n, ddof, mask, centres.c, g);
         }
       }
@@ -814,7 +843,9 @@ class Evaluator {
     const n = order === null ? this.sizeOf(domain) : order.length;
     if (this.fast && order === null && x instanceof Float32Array && (m === null || m instanceof Uint8Array) && RANGE_REDUCERS.has(fn)) {
       const out = allocColumn(node.type, 1);
-      out[0] = reduceRange(fn, x, 0, n, ddof, m);
+      const ints = fn === "mean" ? this.integerSource(xId, domain) : null;
+      if (ints !== null && integerRangeCentre(ints, 0, n, m, this.batchCentre, 0)) out[0] = reduceCentred(fn, x, 0, n, ddof, m, this.batchCentre, 0);
+      else out[0] = reduceRange(fn, x, 0, n, ddof, m);
       return out;
     }
     const values = xType === "i32" && !EXACT.has(fn) ? new Float32Array(n) : xType === "i32" ? new Int32Array(n) : new Float32Array(n);

@@ -79,6 +79,18 @@ describe("fused CPU kernels give the interpreter's bits", () => {
     "reward = group.mean(x) + group.var(x, population) + group.std(x, unbiased) * group.mean(x, where: b) - group.std(x, unbiased, where: b)\nadvantage = group.mean(float(b)) + group.std(float(b), unbiased) + group.var(float(k), population) + group.mean(float(k))",
     "reward = mean(t) * std(t, unbiased) + var(t, population, where: t > 0.0) - mean(t, where: t > 0.0) + std(t, population, where: t < 0.0)\nadvantage = (t - mean(t)) / (std(t, population) + 1e-3)",
   ];
+  // Means of ints and bools are computed exactly from the integers when every partial sum is exact in float32
+  // (`integerRangeCentre`), and through the float32 tree otherwise (w spans all of int32).
+  it("integer centres", () => {
+    const module = compileOk(
+      "reward g\ngroup by prompt\ninput k : int in -20..20\ninput w : int in -2000000000..2000000000\ninput v : int in -16777216..16777216\ninput b : bool\ninput f : bool[tokens]\ninput n : int[tokens] in -9..9\n" +
+        "reward = group.mean(float(k)) + group.mean(float(b), where: k > 0) * group.std(float(b), unbiased) + group.mean(float(w)) - group.var(float(w), population) + group.mean(float(v)) + batch.mean(float(v))\n" +
+        "advantage = mean(float(f)) + mean(float(n), where: f) + std(float(n), population) + batch.mean(float(w))\n" +
+        "metric acc = batch.mean(float(b))\nmetric tokens = batch.mean(float(n), where: f)\n",
+    );
+    fc.assert(fc.property(arbitraryRows(module), (rows) => checkRows(module, rows)), { numRuns: 150 });
+  });
+
   it.each(SHARED_CENTRES.map((body, i) => [i, body] as const))("shared centres %i", (_i, body) => {
     const module = compileOk(`reward g\ngroup by prompt\ninput x : float in -50..50\ninput k : int in -20..20\ninput b : bool\ninput t : float[tokens] in -10..10\n${body}\n`);
     fc.assert(fc.property(arbitraryRows(module), (rows) => checkRows(module, rows)), { numRuns: 60 });
