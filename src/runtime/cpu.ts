@@ -117,7 +117,10 @@ interface Groups {
   contiguous: boolean;
 }
 
-/** 0, 1, ..., n - 1, shared by every batch whose groups are ranges: nothing writes `Groups.members`. */
+/**
+ * 0, 1, ..., n - 1, shared by every batch whose groups are ranges: nothing writes `Groups.members`. It is kept
+ * for the life of the process at the largest batch size seen (4 bytes per rollout).
+ */
 let identityOrder = new Int32Array(0);
 function identity(n: number): Int32Array {
   if (identityOrder.length < n) {
@@ -273,6 +276,8 @@ class Evaluator {
    * inside a fused chain).
    */
   private integerSource(id: number, level: Lv): Int32Array | Uint8Array | null {
+    // Perturbation nudges the cast's float32 values: the integers behind them are no longer what is reduced.
+    if (this.perturbSeed !== undefined) return null;
     let node = this.node(id);
     if (node.op === "cast" && node.type === "f32") {
       const from = this.node(node.args[0]!);
