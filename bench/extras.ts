@@ -190,7 +190,7 @@ export async function numericsCost(workloads: readonly Workload[], size: number,
 
 /** How many calls of `fn` take about `ms` milliseconds (after warming it up). */
 function callsFor(fn: () => unknown, ms: number): number {
-  fn();
+  for (let i = 0; i < 3; i++) fn();
   const t0 = performance.now();
   fn();
   const one = Math.max(performance.now() - t0, 1e-3);

@@ -185,8 +185,8 @@ export function renderMarkdown(report: BenchReport): string {
       "| --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const r of report.numerics) {
-      const slower = (a: Stats, b: Stats): string => ratio(a.median / b.median);
-      lines.push(`| ${r.workload} | ${formatStats(r.float64Loop)} | ${formatStats(r.float32Loop)} | ${formatStats(r.rewardcCpu)} | ${slower(r.rewardcCpu, r.float64Loop)} slower | ${slower(r.rewardcCpu, r.float32Loop)} slower | ${r.bitMismatches} of ${r.values} |`);
+      const versus = (a: Stats, b: Stats): string => (a.median >= b.median ? `${ratio(a.median / b.median)} slower` : `${ratio(b.median / a.median)} faster`);
+      lines.push(`| ${r.workload} | ${formatStats(r.float64Loop)} | ${formatStats(r.float32Loop)} | ${formatStats(r.rewardcCpu)} | ${versus(r.rewardcCpu, r.float64Loop)} | ${versus(r.rewardcCpu, r.float32Loop)} | ${r.bitMismatches} of ${r.values} |`);
     }
     lines.push("");
   }

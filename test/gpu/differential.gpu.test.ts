@@ -89,7 +89,8 @@ describeGpu("both group strategies give the same bits", () => {
     const sequential = new WebGpuExecutor(requireGpu(), module, { groupStrategy: "sequential" });
     const workgroup = new WebGpuExecutor(requireGpu(), module, { groupStrategy: "workgroup" });
     await fc.assert(
-      fc.asyncProperty(arbitraryRows(module, { maxGroups: 3, maxGroupSize: 120, maxLength: 6 }), async (rows) => {
+      // The usual batches (groups up to 64) and fewer, larger groups (up to 120).
+      fc.asyncProperty(fc.oneof(arbitraryRows(module), arbitraryRows(module, { maxGroups: 3, maxGroupSize: 120, maxLength: 6 })), async (rows) => {
         const built = batchFromRows(module, rows);
         if ("errors" in built) throw new Error(JSON.stringify(built.errors));
         const params = resolveParams(module);
@@ -98,8 +99,12 @@ describeGpu("both group strategies give the same bits", () => {
         const b = await workgroup.run(built.batch, params, state);
         expect(bits(b)).toBe(bits(a));
         expect(b.nextState).toEqual(a.nextState);
+        // Real GPUs run large groups this way: held to the CPU backend directly too.
+        const cpu = runCpu(module, built.batch, params, state);
+        const [first] = backendDisagreements(module, built.batch, params, state, cpu, b);
+        if (first) expect.fail(`${first.what}: cpu ${first.cpu} vs webgpu (workgroup) ${first.gpu} (spread ${first.spread})`);
       }),
-      { numRuns: 5 },
+      { numRuns: 12 },
     );
     sequential.destroy();
     workgroup.destroy();
