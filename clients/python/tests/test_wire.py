@@ -296,6 +296,10 @@ class FakeServerTest(unittest.TestCase):
 
     def test_a_connection_the_server_closed_is_replaced_before_reuse(self) -> None:
         with FakeServer(protocol_handler, close_after_reply=True) as fake, RewardClient(socket=fake.path) as client:
+            # The spec is read before the batches: score() reads it first, and the POST right after its reply
+            # would race the server's hang-up, which no client can see coming.
+            self.assertTrue(fake.hangups.acquire(timeout=30))  # the health check's connection is closed
+            client.spec()
             for _ in range(3):
                 self.assertTrue(fake.hangups.acquire(timeout=30))  # the previous connection is closed
                 client.score([{"x": 1}])
