@@ -20,6 +20,16 @@ export interface ServerOptions {
   maxRequestBytes?: number;
   /** Where notices and internal errors go (default: stderr, one line each). */
   log?: (line: string) => void;
+  /** Idle keep-alive connections are closed after this many milliseconds (default KEEP_ALIVE_MS). */
+  keepAliveMs?: number;
 }
+
+/**
+ * How long an idle keep-alive connection stays open: longer than Node's 5 s, so that a client reusing a
+ * connection between training steps has a wide margin before the server's close (the Python client reuses one
+ * only while it has been idle for less than a third of this; a request sent just as the server closes the
+ * connection is lost with it, and a score request cannot be safely repeated).
+ */
+export const KEEP_ALIVE_MS = 30_000;
 
 export type ServerAddress = { socket: string } | { host: typeof LOCALHOST; port: number };

@@ -30,9 +30,9 @@ import {
   JSON_TYPE,
   type Scored,
 } from "./protocol.js";
-import { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOptions } from "./options.js";
+import { DEFAULT_MAX_REQUEST_BYTES, KEEP_ALIVE_MS, LOCALHOST, type ServerAddress, type ServerOptions } from "./options.js";
 
-export { DEFAULT_MAX_REQUEST_BYTES, LOCALHOST, type ServerAddress, type ServerOptions };
+export { DEFAULT_MAX_REQUEST_BYTES, KEEP_ALIVE_MS, LOCALHOST, type ServerAddress, type ServerOptions };
 
 /** `close()` could not save the state to `statePath`: `state` is its JSON (`Session.saveState`), to be kept some other way. */
 export class StateNotSavedError extends Error {
@@ -67,6 +67,7 @@ export async function startServer(module: IrModule, options: ServerOptions): Pro
     if (options.socket !== undefined) await removeStaleSocket(options.socket);
     const scorer = new Scorer(module, session, options.statePath, log);
     const http = createServer({ keepAlive: true });
+    http.keepAliveTimeout = options.keepAliveMs ?? KEEP_ALIVE_MS;
     const connections = new Connections(http, (req, res) => void scorer.handle(req, res, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES));
     http.on("clientError", (error, socket) => {
       // A request Node cannot even parse (bad request line, headers too large): a structured 400 if the socket is still writable.

@@ -277,6 +277,48 @@ describe("shutdown loses no reply", () => {
 });
 
 describe("unix sockets", () => {
+  it("an idle kept-alive connection is closed after keepAliveMs, and by default stays open past Node's default", async () => {
+    const { connect } = await import("node:net");
+    /** Milliseconds from a served keep-alive request until the server closes the idle connection (capped at `wait`). */
+    const idleLife = (port: number, wait: number) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1");
+        let text = "";
+        let replied = 0;
+        const timer = setTimeout(() => {
+          socket.destroy();
+          resolve(wait);
+        }, wait);
+        socket.on("data", (c: Buffer) => {
+          text += c.toString();
+          if (replied === 0 && text.includes("\r\n\r\n")) replied = performance.now();
+        });
+        socket.on("end", () => {
+          clearTimeout(timer);
+          expect(text).toMatch(/^HTTP\/1.1 200/);
+          resolve(performance.now() - replied);
+        });
+        socket.on("error", reject);
+        socket.write("GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+      });
+    const short = await startServer(lagrange, { port: 0, backend: "cpu", keepAliveMs: 300, log: noLog });
+    try {
+      const life = await idleLife((short.address as { port: number }).port, 5000);
+      expect(life).toBeGreaterThan(200);
+      expect(life).toBeLessThan(3000);
+    } finally {
+      await short.close();
+    }
+    // The default (KEEP_ALIVE_MS): open past the point where Node's own default closes it (5 s, plus the 1 s
+    // Node 20 adds), so a client idle that long between training steps still finds it open.
+    const usual = await startServer(lagrange, { port: 0, backend: "cpu", log: noLog });
+    try {
+      expect(await idleLife((usual.address as { port: number }).port, 7000)).toBe(7000);
+    } finally {
+      await usual.close();
+    }
+  }, 20_000);
+
   it("a stale socket file is replaced; a live one is refused; a file that is not a socket is never deleted", async () => {
     const path = join(scratch, "stale.sock");
     // A socket file nobody listens on: what a server killed with SIGKILL leaves behind.

@@ -3,8 +3,10 @@
 One connection per thread makes the client thread-safe without serialising requests: the server parses requests
 concurrently and scores them one at a time in arrival order.
 
-A kept-alive connection the server has since closed (Node closes idle ones after a few seconds, and training steps
-are often longer) is detected before reuse and replaced, so a score request is never sent on a dead connection.
+A kept-alive connection the server has since closed (`rewardc serve` closes idle ones after 30 s, and training steps
+are often longer) is detected before reuse and replaced, so a score request is never sent on a dead connection. A
+connection idle for REUSE_IDLE_SECONDS or more is replaced without asking: the server might close it just as the
+request goes out, and a score request lost that way cannot be safely repeated.
 Requests that are safe to repeat (GET, PUT of the state) are retried once on a fresh connection if a reused one
 fails before any reply; a score request is not, because the server may already have applied its state update.
 """
@@ -15,11 +17,15 @@ import http.client
 import select
 import socket
 import threading
+import time
 from typing import Dict, List, Optional, Tuple
 
 from .errors import RewardcConnectionError, RewardcError
 
 _RETRYABLE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+# A third of the server's keep-alive timeout (KEEP_ALIVE_MS in src/server/options.ts): a wide margin before its close.
+REUSE_IDLE_SECONDS = 10.0
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -97,6 +103,8 @@ class Transport:
                 data = response.read()
                 if response.will_close:
                     self._discard(conn)
+                else:
+                    self._local.idle_since = time.monotonic()
                 return response.status, response.getheader("Content-Type", ""), data
             except _RETRYABLE as exc:
                 self._discard(conn)
@@ -126,7 +134,8 @@ class Transport:
 
     def _connection(self) -> Tuple[http.client.HTTPConnection, bool]:
         conn = getattr(self._local, "conn", None)
-        if conn is not None and conn.sock is not None and not _dropped(conn.sock):
+        idle = time.monotonic() - getattr(self._local, "idle_since", 0.0)
+        if conn is not None and conn.sock is not None and idle < REUSE_IDLE_SECONDS and not _dropped(conn.sock):
             return conn, True
         if conn is not None:
             self._discard(conn)

@@ -9,6 +9,7 @@ import os
 import socketserver
 import tempfile
 import threading
+import time
 import unittest
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -17,6 +18,7 @@ from support import numpy_hidden
 
 from rewardc_client import RewardClient, RewardcConnectionError, RewardcError, RowProblem, completion_text, prompt_key
 from rewardc_client.server import format_param, resolve_command
+from rewardc_client import transport
 from rewardc_client.transport import Endpoint
 from rewardc_client.wire import decode_numbers, decode_score_reply, encode_score_request
 
@@ -304,6 +306,21 @@ class FakeServerTest(unittest.TestCase):
                 self.assertTrue(fake.hangups.acquire(timeout=30))  # the previous connection is closed
                 client.score([{"x": 1}])
             self.assertEqual(fake.connections, 5)  # the health check, the spec (read once, for its size limit) and three batches
+
+    def test_a_connection_idle_past_the_reuse_limit_is_replaced(self) -> None:
+        # The server may close an idle connection just as a request goes out; past the limit the client does not risk it.
+        limit = transport.REUSE_IDLE_SECONDS
+        transport.REUSE_IDLE_SECONDS = 0.2
+        try:
+            with FakeServer(protocol_handler) as fake, RewardClient(socket=fake.path) as client:
+                client.score([{"x": 1}])
+                client.score([{"x": 1}])
+                self.assertEqual(fake.connections, 1)  # back to back: kept alive
+                time.sleep(0.3)
+                client.score([{"x": 1}])
+                self.assertEqual(fake.connections, 2)
+        finally:
+            transport.REUSE_IDLE_SECONDS = limit
 
     def test_keep_alive_reuses_one_connection_per_thread(self) -> None:
         with FakeServer(protocol_handler) as fake, RewardClient(socket=fake.path) as client:
