@@ -13,8 +13,10 @@ export interface GpuContext {
   adapterInfo: string;
   /**
    * The adapter is a fallback (software) implementation, such as lavapipe (`GPUAdapterInfo.isFallbackAdapter`):
-   * its invocations run on the CPU cores, so workgroup barriers are expensive and one invocation per group
-   * beats a workgroup per group at every group size (measured in bench/limits.md).
+   * its invocations run on the CPU cores, so workgroup barriers are expensive. There one invocation per group
+   * beat a workgroup per group on every group reduction measured, groups of 64 to 200000 (bench/limits.md). The
+   * exception is quadratic group maps (rank, loo_std) over a few huge groups, such as 2 groups of 4096, which ran
+   * 2.8x slower; such batches are rare in RL.
    */
   software: boolean;
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number; minStorageBufferOffsetAlignment: number; minUniformBufferOffsetAlignment: number };
