@@ -42,9 +42,14 @@ function push(v: number): void {
 }
 
 function finish(): number {
+  return foldPartials(stack, depth);
+}
+
+/** The counter's last step: the partial sums left on the stack, folded from the smallest up (0 when none). */
+function foldPartials(st: Float32Array, depth: number): number {
   if (depth === 0) return 0;
-  let acc = stack[depth - 1]!;
-  for (let d = depth - 2; d >= 0; d--) acc = f32(stack[d]! + acc);
+  let acc = st[depth - 1]!;
+  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
   return acc;
 }
 
@@ -296,10 +301,7 @@ function shiftedSum(values: Float32Array, start: number, n: number, shift: numbe
     st[depth++] = x;
   }
   if (i < end) st[depth++] = mask === null || mask[i] !== 0 ? f32(values[i]! - shift) : 0;
-  if (depth === 0) return 0;
-  let acc = st[depth - 1]!;
-  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
-  return acc;
+  return foldPartials(st, depth);
 }
 
 /** The canonical tree sum of the squared deviations f32(f32(values[i] - shift) - m)^2 over the selected items. */
@@ -323,10 +325,7 @@ function squaredDeviationSum(values: Float32Array, start: number, n: number, shi
     const d = f32(f32(values[i]! - shift) - m);
     st[depth++] = mask === null || mask[i] !== 0 ? f32(d * d) : 0;
   }
-  if (depth === 0) return 0;
-  let acc = st[depth - 1]!;
-  for (let d = depth - 2; d >= 0; d--) acc = f32(st[d]! + acc);
-  return acc;
+  return foldPartials(st, depth);
 }
 
 function rangeSelected(start: number, n: number, mask: Uint8Array | null): number {

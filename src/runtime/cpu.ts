@@ -254,8 +254,9 @@ class Evaluator {
   }
 
   /**
-   * For mean/var/std: the centres of the ranges the node reduces (its values and mask over groups, `over` "group", or over
-   * "axis NAME"), shared by every such node of this batch; `fresh` when this node must fill them. Null otherwise.
+   * For mean/var/std: the centres of the ranges a node reduces, shared by every node that reduces the same
+   * values and mask over the same ranges (`over`: "group", or "axis NAME"); `fresh` when this node must fill
+   * them. Null for other reductions.
    */
   private centres(fn: string, over: string, node: Node, ranges: number): { c: RangeCentres; fresh: boolean } | null {
     if (!CENTRED_REDUCERS.has(fn)) return null;
